@@ -1,0 +1,66 @@
+"""Media monitor: articles in, frames of entities, tone, topics and dates out.
+
+Python API::
+
+    import monitor
+    frames = monitor.load(["seeds/"])          # analyse in memory, nothing written
+    frames.mentions.groupby("entity").size()
+
+    store = monitor.open_store("data/monitor.duckdb")   # read what `ingest` stored
+    monitor.queries.mentions(store, monitor.Filters(entities=("Trump",)))
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from monitor.queries import Filters
+
+__all__ = ["Filters", "Frames", "load", "open_store", "frames_of"]
+
+
+@dataclass
+class Frames:
+    """The public frames (see the README's data dictionary) and what could not be read."""
+
+    articles: pd.DataFrame
+    mentions: pd.DataFrame
+    topic_hits: pd.DataFrame
+    sentences: pd.DataFrame
+    skipped: list[str] = field(default_factory=list)
+
+
+def open_store(path: str | Path | None = None, read_only: bool = True):  # -> monitor.store.Store
+    """Return the store at `path` ($MONITOR_STORE or data/monitor.duckdb by default)."""
+    from monitor.store import Store
+
+    return Store(path, read_only=read_only)
+
+
+def frames_of(store, filters: Filters = Filters()) -> Frames:
+    """Return all frames of a store, filtered."""
+    from monitor import queries
+
+    return Frames(queries.articles(store, filters), queries.mentions(store, filters),
+                  queries.topic_hits(store, filters), queries.sentences(store))
+
+
+def load(paths: Iterable[str | Path] | str | Path, *, mapping: Mapping[str, str] | None = None,
+         topics: str | Path | None = None, watchlist: str | Path | None = None) -> Frames:
+    """Read and analyse articles in memory and return their frames (nothing is written to disk)."""
+    from monitor.ingest import ingest
+    from monitor.store import Store
+    from monitor.topics import Taxonomy
+    from monitor.watchlist import Watchlist
+
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    store = Store(":memory:")
+    report = ingest(store, paths, mapping=mapping, taxonomy=Taxonomy.load(topics),
+                    watchlist=Watchlist.load(watchlist))
+    frames = frames_of(store)
+    frames.skipped = report.skipped
+    return frames

@@ -1,0 +1,129 @@
+"""The command line: `python -m monitor ingest | export | info`.
+
+Exit status: 0 when everything was ingested; 1 when some inputs were skipped (each
+is listed with its reason); 2 for a usage error; 3 when the store or a settings file
+cannot be used.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from monitor import analytics, export, queries
+from monitor.ingest import IngestReport, ingest
+from monitor.store import Store, StoreError, default_path
+from monitor.topics import Taxonomy
+from monitor.watchlist import Watchlist, WatchlistError
+
+EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_STORE = 0, 1, 2, 3
+EXPORTS = ("articles", "mentions", "topics", "timeline")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m monitor", description="Media monitor: ingest and export.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--store", help=f"store file (default: $MONITOR_STORE or {default_path()})")
+    ing = sub.add_parser("ingest", parents=[common], help="read articles into the store")
+    ing.add_argument("paths", nargs="+", help="files or folders (searched recursively)")
+    ing.add_argument("--topics", help="topic taxonomy TOML (default: data/topics.toml)")
+    ing.add_argument("--watchlist", help="watchlist TOML (default: data/watchlist.toml)")
+    ing.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
+                     help="read FIELD (text, title, date, source, url) from COLUMN in JSON/CSV input")
+    ing.add_argument("--batch-size", type=int, default=200)
+    ing.add_argument("--quiet", action="store_true", help="no progress bar")
+    exp = sub.add_parser("export", parents=[common], help="write a frame as CSV, Parquet or JSON")
+    exp.add_argument("what", choices=EXPORTS)
+    exp.add_argument("--format", choices=export.FORMATS, default="csv")
+    exp.add_argument("-o", "--output", help="file to write (default: standard output)")
+    exp.add_argument("--person", action="append", default=[], help="only this entity (any spelling); repeatable")
+    exp.add_argument("--topic", action="append", default=[], help="only articles with this topic; repeatable")
+    exp.add_argument("--source", action="append", default=[], help="only this outlet; repeatable")
+    exp.add_argument("--since", help="first day, YYYY-MM-DD")
+    exp.add_argument("--until", help="last day, YYYY-MM-DD")
+    exp.add_argument("--freq", choices=sorted(analytics.FREQS), default="D", help="timeline period")
+    sub.add_parser("info", parents=[common], help="what the store holds")
+    return parser
+
+
+def _mapping(pairs: Sequence[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        field, sep, column = pair.partition("=")
+        if not sep or not field or not column:
+            raise SystemExit(f"--map expects FIELD=COLUMN, got {pair!r}")
+        out[field.strip()] = column.strip()
+    return out
+
+
+def _print_report(report: IngestReport) -> None:
+    """Print the per-file table and totals of an ingest to stderr."""
+    err = sys.stderr
+    for path, r in sorted(report.files.items()):
+        line = f"  {path}: added {r.added}, unchanged {r.unchanged}, duplicates {r.duplicates}"
+        line += f", skipped {len(r.skipped)}" + (f", without a date {r.undated}" if r.undated else "")
+        print(line, file=err)
+    for reason in report.skipped:
+        print(f"  skipped {reason}", file=err)
+    print(f"added {report.total('added')}, unchanged {report.total('unchanged')}, "
+          f"duplicates {report.total('duplicates')}, skipped {len(report.skipped)}, "
+          f"without a date {report.total('undated')} in {report.seconds:.1f} s"
+          + ("" if report.model_loaded else " (model not loaded: nothing new)"), file=err)
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    store = Store(args.store)
+    taxonomy = Taxonomy.load(args.topics)
+    watchlist = Watchlist.load(args.watchlist)
+    with tqdm(desc="articles", unit=" art", disable=args.quiet or None, file=sys.stderr) as bar:
+        report = ingest(store, args.paths, mapping=_mapping(args.map), taxonomy=taxonomy,
+                        watchlist=watchlist, batch_size=args.batch_size, progress=bar.update)
+    _print_report(report)
+    return EXIT_SKIPPED if report.skipped else EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    store = Store(args.store, read_only=True)
+    f = queries.Filters(entities=tuple(args.person), topics=tuple(args.topic), sources=tuple(args.source),
+                        since=args.since, until=args.until)
+    if args.what == "articles":
+        frame = queries.articles(store, f)
+    elif args.what == "mentions":
+        frame = queries.mentions(store, f)
+    elif args.what == "topics":
+        frame = queries.topic_hits(store, f)
+    else:
+        frame = analytics.timeline(queries.mentions(store, f), args.freq)
+    data = export.to_bytes(frame, args.format)
+    if args.output:
+        Path(args.output).write_bytes(data)
+        print(f"wrote {len(frame)} rows to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+    return EXIT_OK
+
+
+def _info(args: argparse.Namespace) -> int:
+    s = queries.summary(Store(args.store, read_only=True))
+    print(f"store {s['path']} (version {s['version']})")
+    print(f"{s['articles']} articles from {s['sources']} sources, {s['first_date']} to {s['last_date']}"
+          f" ({s['undated']} without a date)")
+    print(f"{s['sentences']} sentences, {s['mentions']} mentions of {s['entities']} entities, "
+          f"{s['topic_hits']} topic hits")
+    print("top people: " + ", ".join(f"{e} ({n})" for e, n in s["top_people"].itertuples(index=False)))
+    print("top topics: " + ", ".join(f"{t} ({n})" for t, n in s["top_topics"].itertuples(index=False)))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        return {"ingest": _ingest, "export": _export, "info": _info}[args.command](args)
+    except (StoreError, WatchlistError, ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_STORE

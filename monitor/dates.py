@@ -1,0 +1,232 @@
+"""Publication dates: parse metadata dates and find the date in an article's dateline.
+
+Every function here returns a *naive datetime in UTC* (aware inputs are converted to
+UTC and the zone dropped; naive inputs are taken as they are) or ``None``.
+
+A date is only accepted when its text names the day, the month and the year
+explicitly: a bare weekday ("Monday"), a relative phrase ("2 days ago") or a year
+alone would otherwise be completed from today's date or from a default, and a
+guessed date is worse than no date for a time series. Dates before 1900-01-01 and
+dates more than two days after now are rejected as implausible.
+"""
+from __future__ import annotations
+
+import html
+import re
+import time
+import unicodedata
+import warnings
+from datetime import date, datetime, timedelta, timezone
+
+import dateparser
+import dateparser.search
+from dateparser.date import DateDataParser
+from dateutil import parser as dateutil_parser
+
+EARLIEST = datetime(1900, 1, 1)
+# Time zones and clock skew can put a just-published article a little in the future.
+FUTURE_SLACK = timedelta(days=2)
+
+# dateparser settings, built once: these dicts are hashed on every call, and the
+# parser below loads its language data only once.
+_DATEPARSER_SETTINGS: dict[str, object] = {
+    "REQUIRE_PARTS": ["day", "month", "year"],
+    # No "relative-time": "yesterday" or "2 days ago" would be computed from today.
+    "PARSERS": ["timestamp", "custom-formats", "absolute-time"],
+    "RETURN_AS_TIMEZONE_AWARE": True,
+    "TO_TIMEZONE": "UTC",
+}
+_SEARCH_SETTINGS: dict[str, object] = {
+    "REQUIRE_PARTS": ["day", "month", "year"],
+    "PARSERS": ["timestamp", "custom-formats", "absolute-time"],
+}
+# The languages of the news this project reads; naming them keeps dateparser from
+# loading and trying every locale it knows (seconds per process, and more false hits).
+DATE_LANGUAGES = ["en", "fr", "de", "es", "pt", "it", "nl", "ru"]
+_DATE_PARSER = DateDataParser(languages=DATE_LANGUAGES, settings=_DATEPARSER_SETTINGS)
+
+# Two defaults that differ in year, month and day: a part the text does not name is
+# filled from the default, so the two parses disagree on it.
+_DEFAULT_A = datetime(2000, 1, 1)
+_DEFAULT_B = datetime(2004, 2, 2)
+
+# Epoch numbers: 9-10 digits are seconds, 12-13 digits milliseconds (JavaScript).
+_EPOCH_DIGITS = re.compile(r"\d{9,10}|\d{12,13}")
+_MS_EPOCH_ABOVE = 10**11
+# Only a gate before the (slower) dateline search: a dateline with an explicit year
+# contains a four-digit number.
+_HAS_YEAR = re.compile(r"\d{4}")
+# "Aug." and "Sept." end a sentence for dateparser's search; dropping the period of a
+# short capitalised abbreviation keeps "Aug. 13, 2024" in one piece.
+_ABBREVIATION_DOT = re.compile(r"\b([A-Z][a-z]{2,3})\.")
+# Character references; those html.unescape drops (&#5;) must still separate words.
+_CHAR_REF = re.compile(r"&#?\w+;")
+DATELINE_CHARS = 200
+MAX_PREFIX_WORDS = 6
+
+
+def parse_date(value: object) -> datetime | None:
+    """Return ``value`` as a naive UTC datetime, or None when it is not a plausible date.
+
+    Accepts str, datetime, date, int/float epoch seconds (or milliseconds) and
+    ``time.struct_time`` (feedparser's ``*_parsed`` fields, which are UTC).
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, datetime):
+        return _plausible(_to_naive_utc(value))
+    if isinstance(value, date):
+        return _plausible(datetime(value.year, value.month, value.day))
+    if isinstance(value, time.struct_time):
+        return _plausible(_from_struct(value))
+    if isinstance(value, (int, float)):
+        return _plausible(_from_epoch(value))
+    if isinstance(value, str):
+        return _parse_metadata_text(value)
+    return None
+
+
+def _parse_metadata_text(text: str) -> datetime | None:
+    """Return the date a metadata string names: the whole string, else its leading date.
+
+    Converted corpora leave junk after the date (Reuters-21578 has
+    "27-MAR-1987 00:02:59.13&#5;&#5;&#5;RM"): entities and control characters become
+    spaces, and a date at the start of the string still counts.
+    """
+    cleaned = _CHAR_REF.sub(lambda ref: html.unescape(ref[0]) or " ", text)
+    cleaned = "".join(" " if unicodedata.category(char) == "Cc" else char for char in cleaned)
+    found = _parse_string(cleaned)
+    if found is None:
+        prefix = parse_date_prefix(cleaned)
+        found = prefix[0] if prefix is not None else None
+    return found
+
+
+def parse_date_prefix(line: str) -> tuple[datetime, str] | None:
+    """Return (date, rest of the line) when ``line`` starts with an explicit date, else None.
+
+    The date is the longest prefix of up to six words that parses; words that do not
+    change the result ("2024-08-13 and", where "and" is a filler to the parsers) are
+    left to the rest. Used for header lines such as ``date 2024-08-13 The first...``.
+    """
+    words = line.split()
+    found: tuple[int, datetime] | None = None
+    for n in range(min(MAX_PREFIX_WORDS, len(words)), 0, -1):
+        parsed = _parse_string(" ".join(words[:n]))
+        if parsed is not None:
+            found = (n, parsed)
+            break
+    if found is None:
+        return None
+    n, parsed = found
+    while n > 1 and _parse_string(" ".join(words[: n - 1])) == parsed:
+        n -= 1
+    return parsed, _after_words(line, n)
+
+
+def dateline_date(text: str) -> datetime | None:
+    """Return the date in the dateline at the start of ``text``, or None when there is none.
+
+    Only the first line, and at most its first 200 characters, is searched, and the
+    date must name day, month and year ("WASHINGTON, Aug. 13, 2024 (AP) —").
+    """
+    head = text.lstrip()[:DATELINE_CHARS].split("\n", 1)[0]
+    if not _HAS_YEAR.search(head):
+        return None
+    head = _ABBREVIATION_DOT.sub(r"\1", head)
+    found = dateparser.search.search_dates(head, languages=["en"], settings=_SEARCH_SETTINGS)
+    for _, when in found or ():
+        plausible = _plausible(_to_naive_utc(when))
+        if plausible is not None:
+            return plausible
+    return None
+
+
+def _parse_string(text: str) -> datetime | None:
+    """Return the plausible naive-UTC date a string names explicitly, or None."""
+    text = text.strip()
+    if not text or len(text) > 100:
+        return None
+    if _EPOCH_DIGITS.fullmatch(text):
+        return _plausible(_from_epoch(int(text)))
+    parsed = _parse_iso(text) or _parse_dateutil(text) or _parse_dateparser(text)
+    return _plausible(parsed)
+
+
+def _parse_iso(text: str) -> datetime | None:
+    """Return the datetime of a strict ISO 8601 date with a full date part, else None."""
+    # isoparse accepts "2024" or "2024-08" (month precision): require YYYY-MM-DD.
+    if len(text) < 10 or text[4:5] != "-" or text[7:8] != "-":
+        return None
+    try:
+        return _to_naive_utc(dateutil_parser.isoparse(text))
+    except (ValueError, OverflowError):
+        return None
+
+
+def _parse_dateutil(text: str) -> datetime | None:
+    """Return dateutil's reading of ``text`` when it names day, month and year, else None."""
+    try:
+        with warnings.catch_warnings():
+            # An unknown zone name ("EST", or a word such as "US" taken for one) would
+            # otherwise be dropped silently and the time read as UTC.
+            warnings.simplefilter("error", dateutil_parser.UnknownTimezoneWarning)
+            first = dateutil_parser.parse(text, default=_DEFAULT_A)
+            second = dateutil_parser.parse(text, default=_DEFAULT_B)
+    except (ValueError, OverflowError, TypeError, dateutil_parser.UnknownTimezoneWarning):
+        return None
+    if first.date() != second.date():
+        return None
+    return _to_naive_utc(first)
+
+
+def _parse_dateparser(text: str) -> datetime | None:
+    """Return dateparser's reading of ``text`` (named zones, other languages), else None."""
+    try:
+        found = _DATE_PARSER.get_date_data(text).date_obj
+    except (ValueError, OverflowError, TypeError):
+        return None
+    return _to_naive_utc(found) if found is not None else None
+
+
+def _to_naive_utc(value: datetime) -> datetime:
+    """Return ``value`` converted to UTC without tzinfo; naive values are kept as they are."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        return value.replace(tzinfo=None)
+    return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _from_struct(value: time.struct_time) -> datetime | None:
+    """Return the naive datetime of a UTC struct_time, or None when out of range."""
+    try:
+        return datetime(*value[:6])
+    except (ValueError, TypeError):
+        return None
+
+
+def _from_epoch(value: float) -> datetime | None:
+    """Return the naive UTC datetime of epoch seconds (or milliseconds), None if absurd."""
+    seconds = value / 1000 if abs(value) >= _MS_EPOCH_ABOVE else value
+    try:
+        return datetime.fromtimestamp(seconds, tz=timezone.utc).replace(tzinfo=None)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def _plausible(value: datetime | None) -> datetime | None:
+    """Return ``value`` when it lies between 1900-01-01 and two days from now, else None."""
+    if value is None:
+        return None
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    if value < EARLIEST or value > now + FUTURE_SLACK:
+        return None
+    return value
+
+
+def _after_words(line: str, n: int) -> str:
+    """Return what follows the first ``n`` whitespace-separated words of ``line``."""
+    rest = line.lstrip()
+    for _ in range(n):
+        parts = rest.split(None, 1)
+        rest = parts[1] if len(parts) > 1 else ""
+    return rest

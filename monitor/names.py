@@ -1,0 +1,140 @@
+"""How a name is written: cleaning, comparison keys, and what shape a person's name has.
+
+Pure string functions, no model: they repair what the small spaCy model gets wrong in
+news text (possessives inside spans, "the" before organisations, sentence fragments,
+photo credits and platforms tagged as people).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_QUOTES = "\"'“”‘’`«»„"
+_EDGE = _QUOTES + " .,;:!?()[]{}-–—*_|"
+_POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
+# A break after a word (not an initial like "J.") or before a pronoun/article ends a sentence.
+_SENTENCE_BREAK = re.compile(r"[a-z]{2}[.!?]\s+\S|[!?]\s+\S|\.\s+(?:He|She|It|They|We|I|The|This|That|But|And|His|Her|In|On|At|A)\b")
+_NOT_A_NAME = re.compile(r"[/@#\\<>=+]|https?:|www\.|\.(?:com|org|net|co|uk)\b", re.IGNORECASE)
+_NAME_TOKEN = re.compile(r"^(?:[A-Z][a-zA-Z'’\-]*[a-z][a-zA-Z'’\-]*\.?|(?:[A-Z]\.){1,3}|[A-Z][a-z]?\.?|Mc[A-Z][a-z]+|O['’][A-Z][a-z]+)$")
+PARTICLES = frozenset({"de", "da", "di", "du", "del", "della", "der", "den", "van", "von", "bin", "al", "la", "le", "ter", "dos", "das", "y"})
+GENERATIONAL = frozenset({"jr", "sr", "ii", "iii", "iv"})
+TITLES = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady", "president", "senator", "sen",
+                    "rep", "gov", "governor", "prime", "minister", "secretary", "judge", "general", "gen",
+                    "prof", "professor", "rev", "pope", "king", "queen", "prince", "princess", "vice",
+                    "mayor", "councillor", "councilman", "councilwoman", "chancellor", "ambassador",
+                    "chairman", "chairwoman", "premier", "speaker"})
+# A final word that makes a name an organisation, a product or a place, not a person.
+ORG_WORDS = frozenset("""
+inc corp corporation company co ltd llc plc ag sa group holdings bank banks party social media news times
+post journal magazine images image photo photos press agency hq network networks foundation institute
+university college school council committee commission association department ministry office service
+services court congress senate house federation union club airlines airways motors technologies systems
+labs capital partners fund exchange reserve board authority police army navy force forces campaign
+administration industries international tv radio channel studios records bureau center centre hospital
+church league organisation organization alliance coalition movement project app platform
+courier herald tribune gazette chronicle daily weekly review
+""".split())
+# Words that, written just before a name ("Agriculture Secretary Richard Lyng") or just after
+# it with a comma ("Beryl Sprinkel, chairman of ..."), say the name is a person's.
+ROLE_WORDS = TITLES | frozenset("""
+minister secretary chairman chairwoman chair chief executive director governor spokesman spokeswoman
+spokesperson economist analyst commissioner treasurer deputy leader head official adviser advisor
+counsel attorney prosecutor candidate nominee hopeful billionaire investor founder owner banker
+trader manager president senator representative congressman congresswoman lawmaker mp envoy
+negotiator undersecretary comptroller dealer strategist executive-director ceo cfo coo md
+""".split())
+MONTHS_AND_DAYS = frozenset("""
+january february march april may june july august september october november december monday tuesday
+wednesday thursday friday saturday sunday today yesterday tomorrow
+""".split())
+
+
+def clean_name(text: str) -> str | None:
+    """Return the name in a raw entity span, tidied, or None when it is not a name at all.
+
+    Strips possessives ("Trump's" -> "Trump"), a leading "the", quotes and edge
+    punctuation; rejects fragments across a sentence break ("X. He"), handles, URLs,
+    paths and spans with no capital letter.
+    """
+    name = unicodedata.normalize("NFC", " ".join(text.split()))
+    name = re.sub(r"^(?:the|The|THE)\s+", "", name)
+    name = strip_titles(_POSSESSIVE.sub("", name.strip(_EDGE)).strip(_EDGE))
+    if len(name) < 2 or len(name.split()) > 6:
+        return None
+    if _SENTENCE_BREAK.search(name) or _NOT_A_NAME.search(name):
+        return None
+    if not any(ch.isupper() for ch in name) or name.casefold() in MONTHS_AND_DAYS:
+        return None
+    return name
+
+
+def name_key(name: str) -> str:
+    """Return the key under which spellings of one name compare equal.
+
+    Case, periods and middle initials do not matter: "Donald J. Trump", "DONALD TRUMP"
+    and "Donald Trump" share a key, and so do "U.S." and "US".
+    """
+    words = [w.strip(".") for w in unicodedata.normalize("NFC", name).casefold().replace("’", "'").split()]
+    words = [w for w in words if w]
+    if len(words) >= 3:
+        words = [words[0]] + [w for w in words[1:-1] if len(w) > 1] + [words[-1]]
+    return " ".join(w.replace(".", "") for w in words)
+
+
+def key_tokens(key: str) -> list[str]:
+    """Return a key's words without generational suffixes (so "trump jr" ends in "trump")."""
+    words = key.split()
+    while len(words) > 1 and words[-1] in GENERATIONAL:
+        words = words[:-1]
+    return words
+
+
+def is_org_like(name: str) -> bool:
+    """Return True when the name's last word marks an organisation (e.g. "Getty Images", "Truth Social")."""
+    words = name.casefold().replace(".", "").split()
+    return bool(words) and words[-1] in ORG_WORDS
+
+
+def is_person_shaped(name: str) -> bool:
+    """Return True when `name` is written like a person's name: 1-5 capitalised words, no digits.
+
+    Particles (de, van, bin, ...) may be lower-case; an all-capitals word of three or
+    more letters ("DDOS", "NATO") and an organisation word at the end rule it out.
+    """
+    words = name.split()
+    if not 1 <= len(words) <= 5 or any(ch.isdigit() for ch in name) or is_org_like(name):
+        return False
+    if len(words) == 1 and len(name.strip(".")) < 2:
+        return False
+    for word in words:
+        if word.casefold() in PARTICLES and word is not words[0]:
+            continue
+        if len(word) >= 3 and word.isalpha() and word.isupper():
+            return False
+        if not all(_NAME_TOKEN.match(part) for part in word.split("-") if part):
+            return False
+    return True
+
+
+def strip_titles(name: str) -> str:
+    """Return the name without leading honorifics ("President Joe Biden" -> "Joe Biden")."""
+    words = name.split()
+    while len(words) > 1 and words[0].casefold().strip(".") in TITLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def role_context(before: str, after: str) -> bool:
+    """Return True when the words around a name say it is a person's.
+
+    `before` is the sentence text just before the name, `after` the text just after:
+    "Finance Minister | Kiichi Miyazawa | said" or "Beryl Sprinkel | , chairman of".
+    """
+    words = before.replace("’", "'").split()
+    if words and words[-1].strip(".,'\"").casefold() in ROLE_WORDS:
+        return True
+    tail = after.lstrip()
+    if tail.startswith(","):
+        following = tail[1:].split()[:3]
+        return any(w.strip(".,").casefold() in ROLE_WORDS for w in following)
+    return False

@@ -1,0 +1,140 @@
+"""Read the store's frames, filtered in SQL, conformed to the public contract."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import pandas as pd
+
+from monitor import schema
+from monitor.names import name_key
+from monitor.store import Store
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What to keep. Empty tuples and None mean no restriction."""
+
+    entities: tuple[str, ...] = ()        # canonical names or any known spelling
+    topics: tuple[str, ...] = ()          # topic labels; an article qualifies when it has the topic
+    sources: tuple[str, ...] = ()
+    entity_types: tuple[str, ...] = ()    # person | org | place | group
+    since: date | datetime | None = None  # inclusive
+    until: date | datetime | None = None  # inclusive (the whole day)
+    extra: dict = field(default_factory=dict, compare=False)
+
+
+def resolve_entity(store: Store, name: str) -> str | None:
+    """Return the canonical entity a user's spelling refers to ("Trump" -> "Donald Trump"), or None.
+
+    Tries, in order: the canonical name, any resolved spelling, any spelling as written in
+    a sentence (the most mentioned entity written so wins).
+    """
+    rows = store.query("SELECT DISTINCT name, entity FROM entity_map")
+    exact = {e.casefold(): e for e in rows["entity"]}
+    if name.casefold() in exact:
+        return exact[name.casefold()]
+    by_key = {name_key(n): e for n, e in zip(rows["name"], rows["entity"])}
+    if name_key(name) in by_key:
+        return by_key[name_key(name)]
+    written = store.query("SELECT entity, count(*) AS n FROM mentions WHERE lower(surface) = ? "
+                          "GROUP BY entity ORDER BY n DESC, entity LIMIT 1", [name.casefold()])
+    return str(written.iloc[0]["entity"]) if len(written) else None
+
+
+def _where(store: Store, f: Filters, alias: str, with_entity: bool) -> tuple[str, list]:
+    """Return a SQL WHERE clause and its parameters for the filters on table `alias`."""
+    clauses: list[str] = ["TRUE"]
+    params: list = []
+    if f.since is not None:
+        clauses.append(f"{alias}.date >= ?")
+        params.append(pd.Timestamp(f.since).to_pydatetime())
+    if f.until is not None:
+        clauses.append(f"{alias}.date < ?")
+        params.append((pd.Timestamp(f.until).normalize() + pd.Timedelta(days=1)).to_pydatetime())
+    if f.sources:
+        clauses.append(f"{alias}.source IN ({', '.join('?' * len(f.sources))})")
+        params.extend(f.sources)
+    if f.topics:
+        clauses.append(f"{alias}.article_id IN (SELECT article_id FROM topic_hits WHERE lower(topic) IN "
+                       f"({', '.join('?' * len(f.topics))}))")
+        params.extend(t.casefold() for t in f.topics)
+    if with_entity and f.entities:
+        names = [resolve_entity(store, e) or e for e in f.entities]
+        clauses.append(f"{alias}.entity IN ({', '.join('?' * len(names))})")
+        params.extend(names)
+    if with_entity and f.entity_types:
+        clauses.append(f"{alias}.entity_type IN ({', '.join('?' * len(f.entity_types))})")
+        params.extend(f.entity_types)
+    return " AND ".join(clauses), params
+
+
+def _article_scope(store: Store, f: Filters, alias: str) -> tuple[str, list]:
+    """Return the clause restricting non-mention frames to articles that mention the filtered entities."""
+    where, params = _where(store, f, alias, with_entity=False)
+    if f.entities or f.entity_types:
+        inner, inner_params = _where(store, Filters(entities=f.entities, entity_types=f.entity_types), "m", True)
+        where += f" AND {alias}.article_id IN (SELECT article_id FROM mentions m WHERE {inner})"
+        params += inner_params
+    return where, params
+
+
+def articles(store: Store, f: Filters = Filters()) -> pd.DataFrame:
+    """Return the articles frame (one row per article) for the filters."""
+    where, params = _article_scope(store, f, "a")
+    frame = store.query(f"SELECT * FROM articles a WHERE {where} ORDER BY a.date, a.article_id", params)
+    frame["tone_label"] = frame["tone"].map(schema.tone_label) if len(frame) else pd.Series(dtype="string")
+    frame["topics"] = frame["topics"].fillna("")
+    return schema.conform(frame, schema.ARTICLES, "articles")
+
+
+def mentions(store: Store, f: Filters = Filters()) -> pd.DataFrame:
+    """Return the mentions frame (one row per entity per sentence) for the filters."""
+    where, params = _where(store, f, "m", with_entity=True)
+    frame = store.query(f"SELECT * FROM mentions m WHERE {where}", params)
+    frame["tone_label"] = frame["tone"].map(schema.tone_label) if len(frame) else pd.Series(dtype="string")
+    frame["topics"] = frame["topics"].fillna("")
+    return schema.conform(frame, schema.MENTIONS, "mentions")
+
+
+def topic_hits(store: Store, f: Filters = Filters()) -> pd.DataFrame:
+    """Return the topic_hits frame (one row per topic per sentence) for the filters."""
+    where, params = _article_scope(store, f, "a")
+    if f.topics:
+        where += f" AND lower(t.topic) IN ({', '.join('?' * len(f.topics))})"
+        params += [t.casefold() for t in f.topics]
+    frame = store.query(
+        "SELECT t.article_id, a.date, a.source, t.sentence_id, t.topic, t.keyword, s.tone "
+        "FROM topic_hits t JOIN articles a USING (article_id) JOIN sentences s USING (article_id, sentence_id) "
+        f"WHERE {where} ORDER BY a.date, t.article_id, t.sentence_id, t.topic", params)
+    frame["tone_label"] = frame["tone"].map(schema.tone_label) if len(frame) else pd.Series(dtype="string")
+    return schema.conform(frame, schema.TOPIC_HITS, "topic_hits")
+
+
+def sentences(store: Store, article_ids: list[str] | None = None) -> pd.DataFrame:
+    """Return the sentences frame, for some articles or all."""
+    if article_ids is None:
+        frame = store.query("SELECT * FROM sentences ORDER BY article_id, sentence_id")
+    else:
+        frame = store.query("SELECT * FROM sentences WHERE article_id IN (SELECT unnest(?)) "
+                            "ORDER BY article_id, sentence_id", [list(article_ids)])
+    return schema.conform(frame, schema.SENTENCES, "sentences")
+
+
+def summary(store: Store) -> dict[str, object]:
+    """Return what the store holds: counts, date range, sources, top entities and topics."""
+    one = store.query(
+        "SELECT (SELECT count(*) FROM articles) AS articles, (SELECT count(*) FROM sentences) AS sentences, "
+        "(SELECT count(*) FROM mentions) AS mentions, (SELECT count(DISTINCT entity) FROM mentions) AS entities, "
+        "(SELECT count(*) FROM topic_hits) AS topic_hits, (SELECT min(date) FROM articles) AS first_date, "
+        "(SELECT max(date) FROM articles) AS last_date, "
+        "(SELECT count(*) FROM articles WHERE date IS NULL) AS undated, "
+        "(SELECT count(DISTINCT source) FROM articles) AS sources").iloc[0].to_dict()
+    one["top_people"] = store.query(
+        "SELECT entity, count(*) AS mentions FROM mentions WHERE entity_type = 'person' "
+        "GROUP BY entity ORDER BY mentions DESC, entity LIMIT 10")
+    one["top_topics"] = store.query(
+        "SELECT topic, count(*) AS sentences FROM topic_hits GROUP BY topic ORDER BY sentences DESC, topic LIMIT 10")
+    one["path"] = store.path
+    one["version"] = store.version()
+    return one

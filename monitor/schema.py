@@ -1,0 +1,130 @@
+"""The frames' columns and dtypes: the project's public data contract.
+
+Every public function that returns a frame passes it through :func:`conform`, so a
+frame handed to a user always has exactly these columns, in this order, with these
+dtypes, even when it is empty.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+STRING = "string"
+DATE = "datetime64[us]"
+
+ARTICLES: dict[str, str] = {
+    "article_id": STRING,     # stable hash of the normalised text
+    "date": DATE,             # publication time, naive UTC; NaT when unknown
+    "date_origin": STRING,    # metadata | header | dateline | missing
+    "source": STRING,         # outlet; "unknown" when the input names none
+    "title": STRING,
+    "url": STRING,
+    "path": STRING,           # file (and #record) it was read from
+    "n_sentences": "int64",
+    "tone": "float64",        # mean VADER compound over the sentences
+    "tone_label": STRING,     # positive | neutral | negative
+    "topics": STRING,         # the article's topics, most hit first, "; "-joined
+}
+
+MENTIONS: dict[str, str] = {
+    "article_id": STRING,
+    "date": DATE,
+    "source": STRING,
+    "sentence_id": "int64",   # 0-based position of the sentence in its article
+    "entity": STRING,         # canonical name after variant resolution
+    "entity_type": STRING,    # person | org | place | group
+    "surface": STRING,        # the name as written in the sentence
+    "tone": "float64",        # the sentence's VADER compound, -1..1
+    "tone_label": STRING,
+    "topics": STRING,         # the article's topics
+}
+
+TOPIC_HITS: dict[str, str] = {
+    "article_id": STRING,
+    "date": DATE,
+    "source": STRING,
+    "sentence_id": "int64",
+    "topic": STRING,          # the topic's label
+    "keyword": STRING,        # the taxonomy keyword that matched first
+    "tone": "float64",
+    "tone_label": STRING,
+}
+
+SENTENCES: dict[str, str] = {
+    "article_id": STRING,
+    "sentence_id": "int64",
+    "text": STRING,
+    "tone": "float64",
+}
+
+FRAMES: dict[str, dict[str, str]] = {
+    "articles": ARTICLES,
+    "mentions": MENTIONS,
+    "topic_hits": TOPIC_HITS,
+    "sentences": SENTENCES,
+}
+
+ENTITY_TYPES = ("person", "org", "place", "group")
+DATE_ORIGINS = ("metadata", "header", "dateline", "missing")
+TONE_LABELS = ("positive", "neutral", "negative")
+
+# VADER's own thresholds for the compound score.
+POSITIVE_AT = 0.05
+NEGATIVE_AT = -0.05
+
+
+class FrameError(ValueError):
+    """A frame does not meet the contract; the message names the frame and column."""
+
+
+def empty(columns: Mapping[str, str]) -> pd.DataFrame:
+    """Return an empty frame with the given columns and dtypes."""
+    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
+
+
+def conform(frame: pd.DataFrame, columns: Mapping[str, str], name: str) -> pd.DataFrame:
+    """Return `frame` with exactly `columns`, in order, cast to their dtypes.
+
+    Raises FrameError naming the frame and the column when a column is missing or
+    cannot be cast.
+    """
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise FrameError(f"{name}: column {missing[0]!r} not in dataframe (has {list(frame.columns)})")
+    out = frame.loc[:, list(columns)].copy()
+    for column, dtype in columns.items():
+        try:
+            out[column] = _cast(out[column], dtype)
+        except (TypeError, ValueError) as exc:
+            raise FrameError(f"{name}: column {column!r} cannot be cast to {dtype}: {exc}") from exc
+    return out.reset_index(drop=True)
+
+
+def _cast(series: pd.Series, dtype: str) -> pd.Series:
+    """Cast one column; dates go through to_datetime so strings and Timestamps both work."""
+    if dtype == DATE:
+        values = pd.to_datetime(series, errors="raise", utc=False)
+        if getattr(values.dt, "tz", None) is not None:
+            values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+        return values.astype(DATE)
+    return series.astype(dtype)
+
+
+def check(frame: pd.DataFrame, columns: Mapping[str, str], name: str) -> pd.DataFrame:
+    """Raise FrameError unless `frame` already has exactly `columns` with their dtypes; return it."""
+    if list(frame.columns) != list(columns):
+        raise FrameError(f"{name}: columns {list(frame.columns)} != contract {list(columns)}")
+    for column, dtype in columns.items():
+        if str(frame[column].dtype) != str(pd.Series(dtype=dtype).dtype):
+            raise FrameError(f"{name}: column {column!r} has dtype {frame[column].dtype}, expected {dtype}")
+    return frame
+
+
+def tone_label(compound: float) -> str:
+    """Return VADER's label for a compound score: positive, neutral or negative."""
+    if compound >= POSITIVE_AT:
+        return "positive"
+    if compound <= NEGATIVE_AT:
+        return "negative"
+    return "neutral"

@@ -1,0 +1,80 @@
+"""The user's watchlist: canonical names, aliases, groupings and names to ignore.
+
+A TOML file (default `data/watchlist.toml`, or `MONITOR_WATCHLIST`)::
+
+    [entities."Donald Trump"]
+    type = "person"                 # optional: pins the entity's type
+    aliases = ["Trump", "Donald J. Trump"]
+
+    [ignore]
+    names = ["Getty Images"]
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from monitor.names import name_key
+from monitor.schema import ENTITY_TYPES
+
+DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "watchlist.toml"
+
+
+class WatchlistError(ValueError):
+    """The watchlist file is invalid; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class Watchlist:
+    """Aliases (lower-cased key -> canonical name), pinned types and ignored keys."""
+
+    canonical: dict[str, str] = field(default_factory=dict)
+    types: dict[str, str] = field(default_factory=dict)
+    ignored: frozenset[str] = frozenset()
+    # Names and aliases as written, searched for in every article (a gazetteer).
+    terms: tuple[tuple[str, str], ...] = ()
+    source: str = ""
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "Watchlist":
+        """Return the watchlist at `path`, `$MONITOR_WATCHLIST` or the default; empty if none exists."""
+        chosen = Path(path or os.environ.get("MONITOR_WATCHLIST") or DEFAULT_PATH)
+        if path is None and not chosen.exists():
+            return cls()
+        try:
+            data = tomllib.loads(chosen.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise WatchlistError(f"{chosen}: cannot read watchlist: {exc}") from exc
+        return cls.from_dict(data, source=str(chosen))
+
+    @classmethod
+    def from_dict(cls, data: dict, source: str = "<dict>") -> "Watchlist":
+        """Return a watchlist built from parsed TOML; raises WatchlistError on a bad entry."""
+        canonical: dict[str, str] = {}
+        types: dict[str, str] = {}
+        terms: list[tuple[str, str]] = []
+        for name, entry in (data.get("entities") or {}).items():
+            entry = entry or {}
+            aliases = entry.get("aliases", [])
+            if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+                raise WatchlistError(f"{source}: entity {name!r}: aliases must be a list of non-empty strings")
+            kind = entry.get("type")
+            if kind is not None and kind not in ENTITY_TYPES:
+                raise WatchlistError(f"{source}: entity {name!r}: type {kind!r} is not one of {ENTITY_TYPES}")
+            for written in [name, *aliases]:
+                canonical[name_key(written)] = name
+                terms.append((written.strip(), name))
+            if kind:
+                types[name] = kind
+        ignored = (data.get("ignore") or {}).get("names", [])
+        return cls(canonical, types, frozenset(name_key(n) for n in ignored), tuple(terms), source)
+
+    def canonical_for(self, name: str) -> str | None:
+        """Return the canonical name the watchlist gives `name`, or None."""
+        return self.canonical.get(name_key(name))
+
+    def is_ignored(self, name: str) -> bool:
+        """Return True when the user listed `name` under [ignore]."""
+        return name_key(name) in self.ignored

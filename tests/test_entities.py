@@ -1,0 +1,129 @@
+"""Name-variant resolution, label repair and credit removal, on hand-built spans (no model)."""
+import re
+
+import pandas as pd
+
+from monitor.entities import build_entity_map, credit_regions, link_within, resolve_article
+from monitor.nlp import Entity, Sentence
+from monitor.watchlist import Watchlist
+
+
+def sentence(text: str, *spans: tuple[str, str]) -> Sentence:
+    """A sentence whose entities are the given (text, label) spans, at their first occurrence."""
+    ents = []
+    for surface, label in spans:
+        start = text.index(surface)
+        ents.append(Entity(start, start + len(surface), surface, label))
+    return Sentence(text=text, tone=0.0, entities=ents)
+
+
+ARTICLE = [
+    sentence("Mayor Mara Velloso opened the Northbridge depot on Tuesday.", ("Mara Velloso", "PERSON"),
+             ("Northbridge", "GPE")),
+    sentence("Velloso's critics, led by Tomas Brandt, called it reckless.", ("Velloso's", "ORG"),
+             ("Tomas Brandt", "PERSON")),
+    sentence("Brandt said Mara had ignored the council.", ("Brandt", "PERSON"), ("Mara", "GPE")),
+    sentence("Later Velloso and Brandt met again.", ("Brandt", "PERSON")),  # the model missed Velloso
+    sentence("The ceremony drew crowds. (Ines Okafor/Lumen Pictures)", ("Ines Okafor/Lumen Pictures", "PERSON")),
+]
+
+
+def resolved(sentences, watchlist=None):
+    return [(m.sentence_id, m.surface, m.name, m.origin) for m in resolve_article(sentences, watchlist)]
+
+
+def test_surname_and_first_name_link_to_full_name_in_article():
+    names = {(sid, surface): name for sid, surface, name, _ in resolved(ARTICLE)}
+    assert names[(1, "Velloso")] == "Mara Velloso"      # possessive stripped, ORG label overruled by linking
+    assert names[(2, "Mara")] == "Mara Velloso"         # first name alone
+    assert names[(2, "Brandt")] == "Tomas Brandt"
+
+
+def test_missed_mentions_are_found_again_and_do_not_vote():
+    rows = resolve_article(ARTICLE, Watchlist())
+    again = [m for m in rows if m.sentence_id == 3 and m.name == "Mara Velloso"]
+    assert len(again) == 1 and again[0].origin == "propagated" and again[0].label == ""
+
+
+def test_photo_credit_is_not_a_mention():
+    assert not [r for r in resolved(ARTICLE) if "Okafor" in r[1]]
+    text = "The crowd cheered. (Ines Okafor/Lumen Pictures)"
+    (start, end), = credit_regions(text)
+    assert text[start:end] == "(Ines Okafor/Lumen Pictures)"
+
+
+def test_bylines_embeds_and_reporting_lines_are_credits():
+    assert credit_regions("By Ines Okafor and Pavel Ruiz") == [(0, 29)]
+    embed = "Our statement pic.twitter.com/abc — Velloso HQ (@VellosoHQ) May 2, 2031"
+    spans = [embed[a:b] for a, b in credit_regions(embed)]
+    assert any("Velloso HQ (@VellosoHQ)" in s for s in spans) and any(s.startswith("pic.twitter") for s in spans)
+    assert credit_regions("Reporting by Pavel Ruiz; Editing by Ines Okafor")
+    assert credit_regions("By the way, Brandt disagreed.") == []
+
+
+def test_ambiguous_surname_is_left_alone():
+    article = [
+        sentence("Ana Brandt and Tomas Brandt both spoke.", ("Ana Brandt", "PERSON"), ("Tomas Brandt", "PERSON")),
+        sentence("Brandt left early.", ("Brandt", "PERSON")),
+    ]
+    assert link_within(resolve_article(article)) == {}
+    assert [r[2] for r in resolved(article) if r[0] == 1] == ["Brandt"]
+
+
+def stats(rows):
+    return pd.DataFrame(rows, columns=["name", "label", "n"])
+
+
+def test_label_majority_and_corpus_linking():
+    frame = build_entity_map(stats([
+        ("Tomas Brandt", "PERSON", 4), ("Brandt", "ORG", 3), ("Brandt", "PERSON", 3),
+        ("Northbridge", "GPE", 5), ("Northbridge", "PERSON", 1), ("Washington", "GPE", 9),
+        ("Ellen Washington", "PERSON", 1),
+    ]))
+    m = {n: (e, t) for n, e, t in frame.itertuples(index=False)}
+    assert m["Brandt"] == ("Tomas Brandt", "person")       # lone surname -> corpus's full name
+    assert m["Northbridge"] == ("Northbridge", "place")    # majority of labels
+    assert m["Washington"] == ("Washington", "place")      # a place is not linked to a person
+
+
+def test_corpus_link_needs_a_dominant_full_name():
+    frame = build_entity_map(stats([("Ana Brandt", "PERSON", 3), ("Tomas Brandt", "PERSON", 2),
+                                    ("Brandt", "PERSON", 4)]))
+    assert dict(zip(frame.name, frame.entity))["Brandt"] == "Brandt"
+
+
+def test_watchlist_pins_names_types_groups_and_ignores():
+    wl = Watchlist.from_dict({
+        "entities": {"Pulse": {"type": "org", "aliases": ["Chirper", "Pulse Corp"]},
+                     "Tomas Brandt": {"aliases": ["T. Brandt"]}},
+        "ignore": {"names": ["Lumen Pictures"]},
+    })
+    frame = build_entity_map(stats([("Chirper", "PERSON", 2), ("Pulse", "ORG", 1), ("T. Brandt", "PERSON", 1),
+                                    ("Lumen Pictures", "ORG", 1)]), wl)
+    m = {n: (e, t) for n, e, t in frame.itertuples(index=False)}
+    assert m["Chirper"] == ("Pulse", "org") and m["Pulse"] == ("Pulse", "org")
+    assert m["T. Brandt"][0] == "Tomas Brandt"
+    assert "Lumen Pictures" not in m
+
+
+def test_watchlist_terms_are_searched_in_text():
+    wl = Watchlist.from_dict({"entities": {"Pulse": {"type": "org", "aliases": ["Chirper"]}}})
+    rows = resolve_article([sentence("She posted on Chirper twice.")], wl)
+    assert [(m.name, m.origin) for m in rows] == [("Chirper", "watchlist")]
+
+
+def test_resolution_does_not_depend_on_mention_order():
+    shuffled = list(reversed(ARTICLE))
+    forward = {(s, n) for _, s, n, _ in resolved(ARTICLE)}
+    backward = {(s, n) for _, s, n, _ in resolved(shuffled)}
+    assert forward == backward
+
+
+def test_hyphenated_pairs_count_both_people():
+    article = [
+        sentence("Mara Velloso met Tomas Brandt.", ("Mara Velloso", "PERSON"), ("Tomas Brandt", "PERSON")),
+        sentence("The Velloso-Brandt meeting ran long."),
+    ]
+    names = sorted(m.name for m in resolve_article(article) if m.sentence_id == 1)
+    assert names == ["Mara Velloso", "Tomas Brandt"]
+    assert re.search("Velloso", article[1].text)

@@ -1,0 +1,46 @@
+"""The frame contract: conform, check, tone labels, and the README's data dictionary."""
+import re
+
+import pandas as pd
+import pytest
+
+from monitor import schema
+from tests.conftest import ROOT
+
+
+def test_conform_casts_and_orders_columns():
+    raw = pd.DataFrame({"tone": [0.5], "text": ["Hello."], "sentence_id": [3], "article_id": ["a"], "x": [1]})
+    out = schema.conform(raw, schema.SENTENCES, "sentences")
+    assert list(out.columns) == list(schema.SENTENCES)
+    schema.check(out, schema.SENTENCES, "sentences")
+
+
+def test_errors_name_the_frame_and_column():
+    with pytest.raises(schema.FrameError, match="mentions: column 'entity' not in dataframe"):
+        schema.conform(schema.empty(schema.MENTIONS).drop(columns="entity"), schema.MENTIONS, "mentions")
+    bad = schema.empty(schema.SENTENCES).astype({"tone": "string"})
+    with pytest.raises(schema.FrameError, match="column 'tone' has dtype"):
+        schema.check(bad, schema.SENTENCES, "sentences")
+
+
+def test_empty_frames_are_typed():
+    for name, columns in schema.FRAMES.items():
+        frame = schema.empty(columns)
+        schema.check(frame, columns, name)
+        assert not any(str(t) == "object" for t in frame.dtypes), name
+
+
+@pytest.mark.parametrize("score, label", [(0.05, "positive"), (0.049, "neutral"), (-0.049, "neutral"),
+                                          (-0.05, "negative"), (0.0, "neutral")])
+def test_tone_labels_use_vader_thresholds(score, label):
+    assert schema.tone_label(score) == label
+
+
+def test_readme_documents_every_column():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, columns in schema.FRAMES.items():
+        section = readme.split(f"### `{name}`", 1)
+        assert len(section) == 2, f"README has no data dictionary section for {name}"
+        table = section[1].split("###", 1)[0]
+        documented = re.findall(r"^\| `(\w+)` \|", table, flags=re.M)
+        assert documented == list(columns), f"{name}: README lists {documented}"
