@@ -13,12 +13,9 @@ st.set_page_config(page_title="Media monitor", layout="wide")
 
 
 @st.cache_resource
-def open_store(path: str) -> Store | None:
-    """Return the read-only store, or None when there is none yet."""
-    try:
-        return Store(path, read_only=True)
-    except StoreError:
-        return None
+def open_store(path: str) -> Store:
+    """Return the read-only store; raises StoreError (not cached) while there is none yet."""
+    return Store(path, read_only=True)
 
 
 @st.cache_data
@@ -28,7 +25,10 @@ def load_summary(path: str, version: int) -> dict:
 
 
 st.title("Media monitor")
-store = open_store(str(default_path()))
+try:
+    store = open_store(str(default_path()))
+except StoreError:
+    store = None
 if store is None or store.version() == 0:
     st.info("The store is empty. Add articles with `python -m monitor ingest PATH...` "
             "(or `make run`, which ingests the seed corpus), then reload this page.")

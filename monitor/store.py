@@ -49,6 +49,9 @@ ORDER BY a.date, r.article_id, r.sentence_id, r.start_char
 """
 
 
+_BUMP_VERSION = "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'version'"
+
+
 class StoreError(RuntimeError):
     """The store cannot be opened or used; the message names the file and the reason."""
 
@@ -140,22 +143,28 @@ class Store:
             return dict(con.execute("SELECT article_id, path FROM articles").fetchall())
 
     # ---- writing -------------------------------------------------------------------
-    def write_batch(self, tables: dict[str, pd.DataFrame]) -> None:
-        """Insert rows for several tables in one transaction: all of a batch is stored, or none."""
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Yield a connection inside one transaction: committed on success, rolled back on error.
+
+        Every write also bumps the store's version, so cached readers see the change.
+        """
         with self.connect() as con:
             con.execute("BEGIN TRANSACTION")
             try:
-                for table, frame in tables.items():
-                    if len(frame):
-                        con.register("_batch", frame)
-                        columns = ", ".join(frame.columns)
-                        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _batch")
-                        con.unregister("_batch")
-                con.execute("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'version'")
+                yield con
+                con.execute(_BUMP_VERSION)
                 con.execute("COMMIT")
-            except Exception:
+            except BaseException:
                 con.execute("ROLLBACK")
                 raise
+
+    def write_batch(self, tables: dict[str, pd.DataFrame]) -> None:
+        """Insert rows for several tables in one transaction: all of a batch is stored, or none."""
+        with self.transaction() as con:
+            for table, frame in tables.items():
+                if len(frame):
+                    _insert(con, table, frame)
 
     def set_meta(self, key: str, value: str) -> None:
         """Store one value in the meta table."""
@@ -168,33 +177,26 @@ class Store:
 
     def replace_entity_map(self, entity_map: pd.DataFrame) -> None:
         """Replace the name -> entity map and rebuild the mentions table, in one transaction."""
-        with self.connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                con.execute("DELETE FROM entity_map")
-                con.register("_map", entity_map)
-                con.execute("INSERT INTO entity_map SELECT name, entity, entity_type FROM _map")
-                con.unregister("_map")
-                con.execute(_MENTIONS)
-                con.execute("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'version'")
-                con.execute("COMMIT")
-            except Exception:
-                con.execute("ROLLBACK")
-                raise
+        with self.transaction() as con:
+            con.execute("DELETE FROM entity_map")
+            _insert(con, "entity_map", entity_map[["name", "entity", "entity_type"]])
+            con.execute(_MENTIONS)
 
     def replace_topics(self, hits: pd.DataFrame, article_topics: pd.DataFrame) -> None:
         """Replace all topic hits and every article's topics (after the taxonomy changed)."""
-        with self.connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                con.execute("DELETE FROM topic_hits")
-                con.register("_hits", hits)
-                con.execute("INSERT INTO topic_hits SELECT article_id, sentence_id, topic, keyword FROM _hits")
-                con.execute("UPDATE articles SET topics = ''")
-                con.register("_topics", article_topics)
-                con.execute("UPDATE articles SET topics = t.topics FROM _topics t WHERE articles.article_id = t.article_id")
-                con.execute(_MENTIONS)
-                con.execute("COMMIT")
-            except Exception:
-                con.execute("ROLLBACK")
-                raise
+        with self.transaction() as con:
+            con.execute("DELETE FROM topic_hits")
+            _insert(con, "topic_hits", hits[["article_id", "sentence_id", "topic", "keyword"]])
+            con.execute("UPDATE articles SET topics = ''")
+            con.register("_topics", article_topics)
+            con.execute("UPDATE articles SET topics = t.topics FROM _topics t WHERE articles.article_id = t.article_id")
+            con.unregister("_topics")
+            con.execute(_MENTIONS)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    """Append a frame's rows to a table, matching columns by name."""
+    con.register("_rows", frame)
+    columns = ", ".join(frame.columns)
+    con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _rows")
+    con.unregister("_rows")

@@ -12,9 +12,9 @@ millions of sentences it is tuned for speed:
 
 * Case-insensitivity comes from case-folding the sentence once (``str.casefold``) and
   compiling case-folded keywords *without* ``re.IGNORECASE``. IGNORECASE compiles
-  letters to case-insensitive opcodes, which switches off the regex engine's quick
+  letters to case-insensitive opcodes, which switch off the regex engine's quick
   first-character test on each alternative; on Reuters sentences that made matching
-  about 2x slower. Case-folding also equates "ß" and "ss".
+  about 3x slower. Case-folding also equates "ß" and "ss".
 * A word-index pre-check (a few dict look-ups per word) picks the topics whose regex
   could possibly match; on news text that is about 2 of the 18, so most regexes
   never run. Pre-check and regexes read the same folded text, so they cannot disagree.

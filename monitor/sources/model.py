@@ -1,0 +1,31 @@
+"""The records the readers produce: :class:`RawArticle`, :class:`Skipped`, and reader types."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class RawArticle:
+    """One article as read from a file, before any language processing."""
+
+    text: str                 # body, header lines removed, stripped; paragraphs split by blank lines
+    title: str | None
+    date: datetime | None     # naive UTC
+    date_origin: str          # "metadata", "header", "dateline" or "missing"
+    source: str | None        # outlet / publisher
+    url: str | None
+    path: str                 # file path; "#<n>" (1-based) added for files holding many records
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file or record that could not be read, and why, in words for a person."""
+
+    path: str
+    reason: str
+
+
+Item = RawArticle | Skipped
+Reader = Callable[[bytes, str, Mapping[str, str] | None], Iterator[Item]]

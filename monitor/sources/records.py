@@ -1,0 +1,180 @@
+"""Reading JSON / JSONL / CSV records, recognising or mapping their field names."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+
+from monitor.dates import parse_date
+from monitor.sources.article import make_article
+from monitor.sources.decode import decoded
+from monitor.sources.model import Item, Skipped
+
+# Bodies in news CSVs often exceed the csv module's 128 KiB default field limit; a
+# field can never be longer than the (size-capped) file it comes from.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+FIELDS = ("text", "title", "date", "source", "url")
+# The usual names of each field in JSON and CSV exports, most specific first.
+FIELD_CANDIDATES: dict[str, tuple[str, ...]] = {
+    "text": ("text", "body", "content", "body_text", "article", "full_text"),
+    "title": ("title", "headline"),
+    "date": ("date", "published", "publish_date", "published_at", "pubdate", "datetime", "timestamp"),
+    "source": ("source", "publisher", "outlet", "site", "sitename"),
+    "url": ("url", "link"),
+}
+RECORD_LISTS = ("articles", "items", "data")
+
+
+def check_mapping(mapping: Mapping[str, str] | None) -> None:
+    """Raise ValueError when ``mapping`` names a field we do not have (a caller's bug)."""
+    unknown = sorted(set(mapping or ()) - set(FIELDS))
+    if unknown:
+        raise ValueError(f"unknown field(s) in mapping: {', '.join(unknown)} (known: {', '.join(FIELDS)})")
+
+
+def read_json(data: bytes, path: str, mapping: Mapping[str, str] | None) -> Iterator[Item]:
+    """Yield the articles of a JSON file: a list of objects, one object, or a wrapped list."""
+    text = decoded(data, path)
+    if isinstance(text, Skipped):
+        yield text
+        return
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield Skipped(path, f"invalid JSON at line {exc.lineno}: {exc.msg}")
+        return
+    records = _json_records(document)
+    if isinstance(records, str):
+        yield Skipped(path, records)
+    elif isinstance(records, dict):
+        yield _record_article(records, path, mapping)
+    else:
+        for number, record in enumerate(records, start=1):
+            yield _record_article(record, f"{path}#{number}", mapping)
+
+
+def _json_records(document: object) -> list[object] | dict[str, object] | str:
+    """Return the list of records, the single record, or a reason why there is none."""
+    if isinstance(document, list):
+        return document
+    if not isinstance(document, dict):
+        return f"JSON holds a {_type_name(document)}, not an object or a list of objects"
+    lowered = {str(key).lower(): value for key, value in document.items()}
+    for key in RECORD_LISTS:
+        if isinstance(lowered.get(key), list):
+            return lowered[key]
+    return document
+
+
+def read_jsonl(data: bytes, path: str, mapping: Mapping[str, str] | None) -> Iterator[Item]:
+    """Yield one article per JSON Lines line; a broken line is a Skipped for ``path#line``."""
+    text = decoded(data, path)
+    if isinstance(text, Skipped):
+        yield text
+        return
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}#{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Skipped(where, f"invalid JSON at column {exc.colno}: {exc.msg}")
+            continue
+        yield _record_article(record, where, mapping)
+
+
+def read_csv(data: bytes, path: str, mapping: Mapping[str, str] | None) -> Iterator[Item]:
+    """Yield one article per CSV row (``path#row``, 1-based after the header row)."""
+    text = decoded(data, path)
+    if isinstance(text, Skipped):
+        yield text
+        return
+    rows = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(rows)
+    except (StopIteration, csv.Error) as exc:
+        yield Skipped(path, f"no CSV header row: {exc}" if str(exc) else "no CSV header row")
+        return
+    # A leading unnamed column is a saved pandas index: not a field.
+    named = [(index, name.strip()) for index, name in enumerate(header) if name.strip()]
+    columns = _resolve_fields([name for _, name in named], mapping)
+    if columns["text"] is None:
+        yield Skipped(path, f"{_missing_text_reason(mapping, 'column')}; columns: {', '.join(n for _, n in named)}")
+        return
+    yield from _csv_rows(rows, named, path, mapping)
+
+
+def _csv_rows(
+    rows: Iterator[list[str]],
+    named: list[tuple[int, str]],
+    path: str,
+    mapping: Mapping[str, str] | None,
+) -> Iterator[Item]:
+    """Yield the articles of the CSV data rows; a parse error ends the file with a Skipped."""
+    number = 0
+    try:
+        for number, row in enumerate(rows, start=1):
+            if not any(cell.strip() for cell in row):
+                continue
+            record = {name: (row[index] if index < len(row) else None) for index, name in named}
+            yield _record_article(record, f"{path}#{number}", mapping)
+    except csv.Error as exc:
+        yield Skipped(f"{path}#{number + 1}", f"invalid CSV, rest of the file not read: {exc}")
+
+
+def _resolve_fields(names: Iterable[str], mapping: Mapping[str, str] | None) -> dict[str, str | None]:
+    """Return, for each of our fields, the record key that holds it (None when absent).
+
+    The mapping wins; otherwise the first usual name present, compared case-insensitively.
+    """
+    by_lower: dict[str, str] = {}
+    for name in names:
+        by_lower.setdefault(str(name).strip().lower(), name)
+    resolved: dict[str, str | None] = {}
+    for field in FIELDS:
+        wanted = (mapping or {}).get(field)
+        candidates = (wanted,) if wanted is not None else FIELD_CANDIDATES[field]
+        resolved[field] = next((by_lower[c.lower()] for c in candidates if c.lower() in by_lower), None)
+    return resolved
+
+
+def _missing_text_reason(mapping: Mapping[str, str] | None, kind: str) -> str:
+    """Return the reason for a record or file without a text field, naming what was looked for."""
+    if mapping and "text" in mapping:
+        return f"no text {kind} {mapping['text']!r} (named in the mapping)"
+    return f"no text {kind} (looked for {', '.join(FIELD_CANDIDATES['text'])})"
+
+
+def _record_article(record: object, where: str, mapping: Mapping[str, str] | None) -> Item:
+    """Return the article in one JSON object or CSV row, or a Skipped saying what is wrong."""
+    if not isinstance(record, dict):
+        return Skipped(where, f"record is a {_type_name(record)}, not an object")
+    keys = _resolve_fields([key for key in record if isinstance(key, str)], mapping)
+    text_key = keys["text"]
+    if text_key is None:
+        return Skipped(where, _missing_text_reason(mapping, "field"))
+    text = record[text_key]
+    if text is not None and not isinstance(text, str):
+        return Skipped(where, f"text field {text_key!r} holds a {_type_name(text)}, not a string")
+    if not text or not text.strip():
+        return Skipped(where, f"empty text in field {text_key!r}")
+    values = {field: (record[key] if key is not None else None) for field, key in keys.items()}
+    date = parse_date(values["date"]) if isinstance(values["date"], (str, int, float)) else None
+    return make_article(
+        where, text, date, "metadata", title=values["title"], source=values["source"], url=values["url"],
+    )
+
+
+def _type_name(value: object) -> str:
+    """Return a reader's word for a JSON value's type ("number", "list", ...)."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if value is None:
+        return "null"
+    return {list: "list", dict: "object", str: "string"}.get(type(value), type(value).__name__)

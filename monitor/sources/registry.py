@@ -1,0 +1,71 @@
+"""The readers by file suffix, and reading files and folders through them."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+from monitor.sources.feeds import read_feed, read_xml
+from monitor.sources.files import DEFAULT_MAX_BYTES, format_suffix, iter_files, load_bytes
+from monitor.sources.html import read_html
+from monitor.sources.model import Item, Reader, Skipped
+from monitor.sources.records import check_mapping, read_csv, read_json, read_jsonl
+from monitor.sources.text import read_text
+
+READERS: dict[str, Reader] = {
+    ".txt": read_text,
+    ".md": read_text,
+    ".html": read_html,
+    ".htm": read_html,
+    ".json": read_json,
+    ".jsonl": read_jsonl,
+    ".ndjson": read_jsonl,
+    ".csv": read_csv,
+    ".rss": read_feed,
+    ".atom": read_feed,
+    ".rdf": read_feed,
+    ".xml": read_xml,
+}
+# The suffixes read_file accepts; any of them may also end in .gz (x.jsonl.gz).
+SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(READERS)
+
+
+def read_paths(
+    paths: Iterable[str | Path],
+    mapping: Mapping[str, str] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Iterator[Item]:
+    """Yield every article (or Skipped) in ``paths``, one file in memory at a time."""
+    check_mapping(mapping)
+    for item in iter_files(paths):
+        if isinstance(item, Skipped):
+            yield item
+        else:
+            yield from read_file(item, mapping, max_bytes)
+
+
+def read_file(
+    path: Path,
+    mapping: Mapping[str, str] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Iterator[Item]:
+    """Yield the articles in one file, or Skipped items for what cannot be read.
+
+    ``mapping`` maps our field names (text, title, date, source, url) to the column
+    or key names of a JSON / JSONL / CSV file; other formats ignore it.
+    """
+    check_mapping(mapping)
+    path = Path(path)
+    suffix, gzipped = format_suffix(path)
+    reader = READERS.get(suffix)
+    if reader is None:
+        shown = suffix + (".gz" if gzipped else "") or "(no suffix)"
+        supported = ", ".join(SUPPORTED_SUFFIXES)
+        yield Skipped(str(path), f"unsupported file type {shown} (supported: {supported}, each optionally .gz)")
+        return
+    data = load_bytes(path, gzipped, max_bytes)
+    if isinstance(data, Skipped):
+        yield data
+    elif not data.strip(b" \t\r\n\x00"):
+        yield Skipped(str(path), "empty file")
+    else:
+        yield from reader(data, str(path), mapping)
