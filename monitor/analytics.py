@@ -47,3 +47,20 @@ def timeline(mentions: pd.DataFrame, freq: str = "D", by: str = "entity") -> pd.
     out["tone_high"] = (out["tone"] + half).clip(upper=1.0)
     out = out.rename(columns={by: "entity"}).drop(columns="sd")
     return out[list(TIMELINE)].astype(TIMELINE).sort_values(["period", "entity"]).reset_index(drop=True)
+
+
+def smooth_tone(series: pd.DataFrame, window: int) -> pd.DataFrame:
+    """Return SERIES with `tone_smooth` = the mention-weighted rolling mean of tone over `window` periods.
+
+    Weighting by mentions keeps a quiet period (one sentence) from swinging the line.
+    """
+    out = series.copy()
+    if window <= 1 or out.empty:
+        out["tone_smooth"] = out["tone"]
+        return out
+    out = out.sort_values(["name", "period"])
+    weighted = (out["tone"] * out["mentions"]).groupby(out["name"]).transform(
+        lambda s: s.rolling(window, min_periods=1).sum())
+    weights = out["mentions"].groupby(out["name"]).transform(lambda s: s.rolling(window, min_periods=1).sum())
+    out["tone_smooth"] = (weighted / weights).astype("float64")
+    return out.reset_index(drop=True)

@@ -225,7 +225,7 @@ def resolve_article(sentences: Sequence[Sentence], watchlist: Watchlist | None =
     return sorted(found + propagate(sentences, found, watchlist), key=lambda m: (m.sentence_id, m.start))
 
 
-MAP_COLUMNS = {"name": "string", "entity": "string", "entity_type": "string"}
+MAP_COLUMNS = {"name": "string", "key": "string", "entity": "string", "entity_type": "string"}
 
 
 def _key_stats(stats: pd.DataFrame) -> tuple[Counter, dict[str, Counter], dict[str, Counter]]:
@@ -276,7 +276,8 @@ def build_entity_map(stats: pd.DataFrame, watchlist: Watchlist | None = None) ->
     for key, entity in entity_of.items():
         entity_votes[entity].update(votes[key])
     rows = [
-        (name, entity_of[key], watchlist.types.get(entity_of[key]) or _majority(entity_votes[entity_of[key]], entity_of[key]))
+        (name, key, entity_of[key],
+         watchlist.types.get(entity_of[key]) or _majority(entity_votes[entity_of[key]], entity_of[key]))
         for key, names in variants.items() if key not in watchlist.ignored for name in names
     ]
     frame = pd.DataFrame(rows, columns=list(MAP_COLUMNS))

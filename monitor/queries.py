@@ -1,7 +1,7 @@
 """Read the store's frames, filtered in SQL, conformed to the public contract."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
@@ -21,28 +21,24 @@ class Filters:
     entity_types: tuple[str, ...] = ()    # person | org | place | group
     since: date | datetime | None = None  # inclusive
     until: date | datetime | None = None  # inclusive (the whole day)
-    extra: dict = field(default_factory=dict, compare=False)
 
 
 def resolve_entity(store: Store, name: str) -> str | None:
     """Return the canonical entity a user's spelling refers to ("Trump" -> "Donald Trump"), or None.
 
-    Tries, in order: the canonical name, any resolved spelling, any spelling as written in
-    a sentence (the most mentioned entity written so wins).
+    Tries, in order: the canonical name, any resolved spelling (compared by name key), any
+    spelling as written in a sentence (the most mentioned entity written so wins).
     """
-    rows = store.query("SELECT DISTINCT name, entity FROM entity_map")
-    exact = {e.casefold(): e for e in rows["entity"]}
-    if name.casefold() in exact:
-        return exact[name.casefold()]
-    by_key = {name_key(n): e for n, e in zip(rows["name"], rows["entity"])}
-    if name_key(name) in by_key:
-        return by_key[name_key(name)]
-    written = store.query("SELECT entity, count(*) AS n FROM mentions WHERE lower(surface) = ? "
-                          "GROUP BY entity ORDER BY n DESC, entity LIMIT 1", [name.casefold()])
-    return str(written.iloc[0]["entity"]) if len(written) else None
+    found = store.query(
+        "SELECT entity FROM (SELECT entity, 1 AS rank FROM entity_map WHERE lower(entity) = ? "
+        "UNION ALL SELECT entity, 2 FROM entity_map WHERE key = ? "
+        "UNION ALL SELECT entity, 3 FROM (SELECT entity, count(*) AS n FROM mentions WHERE lower(surface) = ? "
+        "GROUP BY entity ORDER BY n DESC, entity LIMIT 1)) ORDER BY rank, entity LIMIT 1",
+        [name.casefold(), name_key(name), name.casefold()])
+    return str(found.iloc[0]["entity"]) if len(found) else None
 
 
-def _where(store: Store, f: Filters, alias: str, with_entity: bool) -> tuple[str, list]:
+def where_clause(store: Store, f: Filters, alias: str, with_entity: bool) -> tuple[str, list]:
     """Return a SQL WHERE clause and its parameters for the filters on table `alias`."""
     clauses: list[str] = ["TRUE"]
     params: list = []
@@ -69,11 +65,11 @@ def _where(store: Store, f: Filters, alias: str, with_entity: bool) -> tuple[str
     return " AND ".join(clauses), params
 
 
-def _article_scope(store: Store, f: Filters, alias: str) -> tuple[str, list]:
+def article_scope(store: Store, f: Filters, alias: str) -> tuple[str, list]:
     """Return the clause restricting non-mention frames to articles that mention the filtered entities."""
-    where, params = _where(store, f, alias, with_entity=False)
+    where, params = where_clause(store, f, alias, with_entity=False)
     if f.entities or f.entity_types:
-        inner, inner_params = _where(store, Filters(entities=f.entities, entity_types=f.entity_types), "m", True)
+        inner, inner_params = where_clause(store, Filters(entities=f.entities, entity_types=f.entity_types), "m", True)
         where += f" AND {alias}.article_id IN (SELECT article_id FROM mentions m WHERE {inner})"
         params += inner_params
     return where, params
@@ -81,7 +77,7 @@ def _article_scope(store: Store, f: Filters, alias: str) -> tuple[str, list]:
 
 def articles(store: Store, f: Filters = Filters()) -> pd.DataFrame:
     """Return the articles frame (one row per article) for the filters."""
-    where, params = _article_scope(store, f, "a")
+    where, params = article_scope(store, f, "a")
     frame = store.query(f"SELECT * FROM articles a WHERE {where} ORDER BY a.date, a.article_id", params)
     frame["tone_label"] = frame["tone"].map(schema.tone_label) if len(frame) else pd.Series(dtype="string")
     frame["topics"] = frame["topics"].fillna("")
@@ -90,7 +86,7 @@ def articles(store: Store, f: Filters = Filters()) -> pd.DataFrame:
 
 def mentions(store: Store, f: Filters = Filters()) -> pd.DataFrame:
     """Return the mentions frame (one row per entity per sentence) for the filters."""
-    where, params = _where(store, f, "m", with_entity=True)
+    where, params = where_clause(store, f, "m", with_entity=True)
     frame = store.query(f"SELECT * FROM mentions m WHERE {where}", params)
     frame["tone_label"] = frame["tone"].map(schema.tone_label) if len(frame) else pd.Series(dtype="string")
     frame["topics"] = frame["topics"].fillna("")
@@ -99,7 +95,7 @@ def mentions(store: Store, f: Filters = Filters()) -> pd.DataFrame:
 
 def topic_hits(store: Store, f: Filters = Filters()) -> pd.DataFrame:
     """Return the topic_hits frame (one row per topic per sentence) for the filters."""
-    where, params = _article_scope(store, f, "a")
+    where, params = article_scope(store, f, "a")
     if f.topics:
         where += f" AND lower(t.topic) IN ({', '.join('?' * len(f.topics))})"
         params += [t.casefold() for t in f.topics]

@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS raw_mentions (
     article_id VARCHAR, sentence_id BIGINT, start_char INTEGER, end_char INTEGER,
     surface VARCHAR, name VARCHAR, label VARCHAR, origin VARCHAR);
 CREATE TABLE IF NOT EXISTS topic_hits (article_id VARCHAR, sentence_id BIGINT, topic VARCHAR, keyword VARCHAR);
-CREATE TABLE IF NOT EXISTS entity_map (name VARCHAR, entity VARCHAR, entity_type VARCHAR);
+CREATE TABLE IF NOT EXISTS entity_map (name VARCHAR, key VARCHAR, entity VARCHAR, entity_type VARCHAR);
 """
 
 # One row per entity per sentence: two spellings of one person in a sentence count once.
@@ -179,7 +179,7 @@ class Store:
         """Replace the name -> entity map and rebuild the mentions table, in one transaction."""
         with self.transaction() as con:
             con.execute("DELETE FROM entity_map")
-            _insert(con, "entity_map", entity_map[["name", "entity", "entity_type"]])
+            _insert(con, "entity_map", entity_map[["name", "key", "entity", "entity_type"]])
             con.execute(_MENTIONS)
 
     def replace_topics(self, hits: pd.DataFrame, article_topics: pd.DataFrame) -> None:

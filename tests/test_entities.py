@@ -80,7 +80,7 @@ def test_label_majority_and_corpus_linking():
         ("Northbridge", "GPE", 5), ("Northbridge", "PERSON", 1), ("Washington", "GPE", 9),
         ("Ellen Washington", "PERSON", 1),
     ]))
-    m = {n: (e, t) for n, e, t in frame.itertuples(index=False)}
+    m = {n: (e, t) for n, _, e, t in frame.itertuples(index=False)}
     assert m["Brandt"] == ("Tomas Brandt", "person")       # lone surname -> corpus's full name
     assert m["Northbridge"] == ("Northbridge", "place")    # majority of labels
     assert m["Washington"] == ("Washington", "place")      # a place is not linked to a person
@@ -100,7 +100,7 @@ def test_watchlist_pins_names_types_groups_and_ignores():
     })
     frame = build_entity_map(stats([("Chirper", "PERSON", 2), ("Pulse", "ORG", 1), ("T. Brandt", "PERSON", 1),
                                     ("Lumen Pictures", "ORG", 1)]), wl)
-    m = {n: (e, t) for n, e, t in frame.itertuples(index=False)}
+    m = {n: (e, t) for n, _, e, t in frame.itertuples(index=False)}
     assert m["Chirper"] == ("Pulse", "org") and m["Pulse"] == ("Pulse", "org")
     assert m["T. Brandt"][0] == "Tomas Brandt"
     assert "Lumen Pictures" not in m

@@ -20,7 +20,7 @@ def test_a_failed_batch_leaves_the_store_as_it_was(tmp_path):
 def test_every_write_bumps_the_version(tmp_path):
     store = Store(tmp_path / "s.duckdb")
     before = store.version()
-    store.replace_entity_map(pd.DataFrame({"name": ["Velloso"], "entity": ["Mara Velloso"], "entity_type": ["person"]}))
+    store.replace_entity_map(pd.DataFrame({"name": ["Velloso"], "key": ["velloso"], "entity": ["Mara Velloso"], "entity_type": ["person"]}))
     assert store.version() == before + 1
 
 

@@ -1,0 +1,184 @@
+"""Aggregations for the dashboard, computed in DuckDB so only what is drawn leaves the store.
+
+Every function takes the store and the filters and returns a small frame with the
+columns documented below (SERIES, TOP, MATRIX, SENTENCES_SHOWN).
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from monitor.queries import Filters, article_scope, where_clause
+from monitor.store import Store
+
+_TRUNC = {"D": "day", "W": "week", "M": "month"}  # DuckDB weeks start on Monday (ISO)
+SERIES = {
+    "period": "datetime64[us]", "name": "string", "mentions": "int64", "articles": "int64",
+    "total_articles": "int64", "share": "float64", "tone": "float64", "tone_low": "float64",
+    "tone_high": "float64", "tone_smooth": "float64",
+}
+TOP = {
+    "name": "string", "mentions": "int64", "articles": "int64", "tone": "float64",
+    "positive": "float64", "negative": "float64", "share_of_voice": "float64",
+}
+MATRIX = {"name": "string", "topic": "string", "mentions": "int64", "tone": "float64"}
+
+
+def _typed(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """Return the frame with exactly `columns`, cast (a typed empty frame when empty)."""
+    if frame.empty:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+    return frame[list(columns)].astype(columns).reset_index(drop=True)
+
+
+def _in(column: str, values: tuple[str, ...] | list[str]) -> tuple[str, list]:
+    return f"{column} IN ({', '.join('?' * len(values))})", list(values)
+
+
+def entity_options(store: Store, f: Filters, entity_type: str, min_mentions: int = 1) -> pd.DataFrame:
+    """Return the entities of one type with their mentions under the filters, most mentioned first."""
+    where, params = where_clause(store, replace(f, entities=(), entity_types=(entity_type,)), "m", True)
+    return store.query(
+        f"SELECT entity AS name, count(*) AS mentions FROM mentions m WHERE {where} "
+        "GROUP BY entity HAVING count(*) >= ? ORDER BY mentions DESC, name", params + [min_mentions])
+
+
+def topic_options(store: Store, f: Filters) -> pd.DataFrame:
+    """Return the topics with their sentence hits under the filters (topics themselves not filtered)."""
+    where, params = article_scope(store, replace(f, topics=()), "a")
+    return store.query(
+        "SELECT t.topic AS name, count(*) AS mentions FROM topic_hits t JOIN articles a USING (article_id) "
+        f"WHERE {where} GROUP BY t.topic ORDER BY mentions DESC, name", params)
+
+
+def source_options(store: Store) -> list[str]:
+    """Return every outlet in the store, by number of articles."""
+    return store.query("SELECT source FROM articles GROUP BY source ORDER BY count(*) DESC, source")["source"].tolist()
+
+
+def date_bounds(store: Store) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """Return the first and last article dates in the store."""
+    row = store.query("SELECT min(date) AS first, max(date) AS last FROM articles").iloc[0]
+    return (None if pd.isna(row["first"]) else row["first"], None if pd.isna(row["last"]) else row["last"])
+
+
+def period_totals(store: Store, f: Filters, freq: str) -> pd.DataFrame:
+    """Return all articles per period under the filters except the entity filter (the normalisation base)."""
+    where, params = where_clause(store, replace(f, entities=(), entity_types=()), "a", False)
+    return store.query(
+        f"SELECT date_trunc('{_TRUNC[freq]}', a.date) AS period, count(*) AS total_articles "
+        f"FROM articles a WHERE {where} AND a.date IS NOT NULL GROUP BY period", params)
+
+
+def _finish_series(raw: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+    """Add the normalised share and the 95% tone interval to per-period counts."""
+    if raw.empty:
+        return _typed(raw, SERIES)
+    out = raw.merge(totals, on="period", how="left")
+    out["total_articles"] = out["total_articles"].fillna(out["articles"]).astype("int64")
+    out["share"] = out["articles"] / out["total_articles"].clip(lower=1)
+    half = 1.96 * out["sd"].fillna(0.0) / np.sqrt(out["mentions"])
+    out["tone_low"] = (out["tone"] - half).clip(lower=-1.0)
+    out["tone_high"] = (out["tone"] + half).clip(upper=1.0)
+    out["tone_smooth"] = out["tone"]
+    return _typed(out.sort_values(["name", "period"]), SERIES)
+
+
+def entity_series(store: Store, f: Filters, freq: str, names: list[str]) -> pd.DataFrame:
+    """Return SERIES for the named entities: mentions, articles, share and tone per period."""
+    if not names:
+        return _typed(pd.DataFrame(), SERIES)
+    where, params = where_clause(store, replace(f, entities=(), entity_types=()), "m", True)
+    clause, names_params = _in("m.entity", names)
+    raw = store.query(
+        f"SELECT date_trunc('{_TRUNC[freq]}', m.date) AS period, m.entity AS name, count(*) AS mentions, "
+        "count(DISTINCT m.article_id) AS articles, avg(m.tone) AS tone, stddev_samp(m.tone) AS sd "
+        f"FROM mentions m WHERE {where} AND {clause} AND m.date IS NOT NULL GROUP BY period, name",
+        params + names_params)
+    return _finish_series(raw, period_totals(store, f, freq))
+
+
+def topic_series(store: Store, f: Filters, freq: str, topics: list[str]) -> pd.DataFrame:
+    """Return SERIES for the topics: hitting sentences, articles, share and tone per period."""
+    if not topics:
+        return _typed(pd.DataFrame(), SERIES)
+    where, params = article_scope(store, replace(f, topics=()), "a")
+    clause, topic_params = _in("t.topic", topics)
+    raw = store.query(
+        f"SELECT date_trunc('{_TRUNC[freq]}', a.date) AS period, t.topic AS name, count(*) AS mentions, "
+        "count(DISTINCT t.article_id) AS articles, avg(s.tone) AS tone, stddev_samp(s.tone) AS sd "
+        "FROM topic_hits t JOIN articles a USING (article_id) JOIN sentences s USING (article_id, sentence_id) "
+        f"WHERE {where} AND {clause} AND a.date IS NOT NULL GROUP BY period, name", params + topic_params)
+    return _finish_series(raw, period_totals(store, replace(f, entities=()), freq))
+
+
+def top_entities(store: Store, f: Filters, entity_type: str, names: list[str] | None = None,
+                 limit: int = 15, min_mentions: int = 1) -> pd.DataFrame:
+    """Return TOP: the most mentioned entities of a type (or just `names`) with tone and share of voice."""
+    where, params = where_clause(store, replace(f, entities=(), entity_types=(entity_type,)), "m", True)
+    extra, extra_params = _in("m.entity", names) if names else ("TRUE", [])
+    frame = store.query(
+        "SELECT entity AS name, count(*) AS mentions, count(DISTINCT article_id) AS articles, avg(tone) AS tone, "
+        "avg(CASE WHEN tone >= 0.05 THEN 1.0 ELSE 0.0 END) AS positive, "
+        "avg(CASE WHEN tone <= -0.05 THEN 1.0 ELSE 0.0 END) AS negative "
+        f"FROM mentions m WHERE {where} AND {extra} GROUP BY entity HAVING count(*) >= ? "
+        "ORDER BY mentions DESC, name LIMIT ?", params + extra_params + [min_mentions, limit])
+    frame["share_of_voice"] = frame["mentions"] / max(int(frame["mentions"].sum()), 1)
+    return _typed(frame, TOP)
+
+
+def entity_topic_matrix(store: Store, f: Filters, names: list[str]) -> pd.DataFrame:
+    """Return MATRIX: per entity and topic, the sentences mentioning the entity that hit the topic."""
+    if not names:
+        return _typed(pd.DataFrame(), MATRIX)
+    where, params = where_clause(store, replace(f, entities=(), entity_types=()), "m", True)
+    clause, names_params = _in("m.entity", names)
+    topic_clause, topic_params = _in("t.topic", f.topics) if f.topics else ("TRUE", [])
+    frame = store.query(
+        "SELECT m.entity AS name, t.topic, count(*) AS mentions, avg(m.tone) AS tone FROM mentions m "
+        "JOIN topic_hits t ON t.article_id = m.article_id AND t.sentence_id = m.sentence_id "
+        f"WHERE {where} AND {clause} AND {topic_clause} GROUP BY m.entity, t.topic ORDER BY name, topic",
+        params + names_params + topic_params)
+    return _typed(frame, MATRIX)
+
+
+SENTENCES_SHOWN = {
+    "date": "datetime64[us]", "source": "string", "title": "string", "url": "string", "article_id": "string",
+    "sentence_id": "int64", "text": "string", "tone": "float64", "surfaces": "string", "keywords": "string",
+}
+
+
+def sentences_behind(store: Store, f: Filters, name: str | None = None, topic: str | None = None,
+                     start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,
+                     limit: int = 200) -> pd.DataFrame:
+    """Return the sentences behind a point: those mentioning `name` and/or hitting `topic` in [start, end).
+
+    `surfaces` lists how the entity is written in the sentence ("; "-joined, for highlighting);
+    `keywords` the topic keywords that matched.
+    """
+    where, params = article_scope(store, replace(f, entities=(), entity_types=()), "a")
+    joins, conditions = [], []
+    if name:
+        joins.append("JOIN (SELECT article_id, sentence_id, string_agg(DISTINCT r.surface, '; ') AS surfaces "
+                      "FROM raw_mentions r JOIN entity_map e USING (name) WHERE e.entity = ? "
+                      "GROUP BY article_id, sentence_id) m USING (article_id, sentence_id)")
+        params = [name] + params
+    if topic:
+        joins.append("JOIN (SELECT article_id, sentence_id, string_agg(keyword, '; ') AS keywords FROM topic_hits "
+                      "WHERE topic = ? GROUP BY article_id, sentence_id) t USING (article_id, sentence_id)")
+        params = params[:1] + [topic] + params[1:] if name else [topic] + params
+    if start is not None:
+        conditions.append("a.date >= ?")
+        params.append(pd.Timestamp(start).to_pydatetime())
+    if end is not None:
+        conditions.append("a.date < ?")
+        params.append(pd.Timestamp(end).to_pydatetime())
+    frame = store.query(
+        f"SELECT a.date, a.source, a.title, a.url, s.article_id, s.sentence_id, s.text, s.tone, "
+        f"{'m.surfaces' if name else 'NULL'} AS surfaces, {'t.keywords' if topic else 'NULL'} AS keywords "
+        f"FROM sentences s JOIN articles a USING (article_id) {' '.join(joins)} "
+        f"WHERE {where} {''.join(' AND ' + c for c in conditions)} "
+        "ORDER BY a.date DESC, s.article_id, s.sentence_id LIMIT ?", params + [limit])
+    return _typed(frame, SENTENCES_SHOWN)
