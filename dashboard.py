@@ -1,48 +1,334 @@
 """Media monitor dashboard (Streamlit). UI only: all data work lives in monitor/.
 
 Run with `make run`, or `streamlit run dashboard.py` with MONITOR_STORE set.
+Reads top to bottom: config, cached loaders, the view from the URL, sidebar, sections.
 """
 from __future__ import annotations
 
+import tempfile
+from dataclasses import replace
+from datetime import date
+from functools import partial
+from pathlib import Path
+
+import pandas as pd
 import streamlit as st
 
-from monitor import queries
+from monitor import aggregates as agg
+from monitor import analytics, charts, export, present, viewstate
+from monitor.queries import Filters
+from monitor.sources import SUPPORTED_SUFFIXES
 from monitor.store import Store, StoreError, default_path
+from monitor.viewstate import KINDS, View
 
-st.set_page_config(page_title="Media monitor", layout="wide")
+st.set_page_config(page_title="Media monitor", page_icon="📰", layout="wide")
+MAX_UPLOAD_FILES = 200
+FREQ_LABELS = {"auto": "Automatic", "D": "Day", "W": "Week", "M": "Month"}
+TOP_N = 5
 
 
+# ---- cached loaders: keyed on the store's version, so new ingests show and filter changes hit the cache
 @st.cache_resource
 def open_store(path: str) -> Store:
     """Return the read-only store; raises StoreError (not cached) while there is none yet."""
     return Store(path, read_only=True)
 
 
-@st.cache_data
-def load_summary(path: str, version: int) -> dict:
-    """Return the store's summary; `version` keys the cache so new ingests show up."""
-    return queries.summary(Store(path, read_only=True))
+@st.cache_data(max_entries=512, show_spinner=False)
+def cached(name: str, path: str, version: int, *args, **kwargs):
+    """Return monitor.aggregates.<name>(store, *args) — cached per store version and arguments."""
+    return getattr(agg, name)(Store(path, read_only=True), *args, **kwargs)
 
 
-st.title("Media monitor")
+@st.cache_resource
+def image_export() -> tuple[bool, str]:
+    """Whether server-side PNG/SVG works here (checked once per process)."""
+    return export.image_export_available()
+
+
+def ingest_uploads(files, store_path: str) -> None:
+    """Write uploaded files to a temporary folder and ingest them with a progress bar."""
+    from monitor.ingest import ingest
+
+    bar = st.progress(0.0, text="Reading articles…")
+    with tempfile.TemporaryDirectory() as folder:
+        for upload in files:
+            (Path(folder) / Path(upload.name).name).write_bytes(upload.getvalue())
+        done = [0]
+
+        def step(n: int) -> None:
+            done[0] += n
+            bar.progress(min(done[0] / max(len(files), 1), 1.0), text=f"{done[0]} articles read")
+
+        report = ingest(Store(store_path), [folder], progress=step)
+    bar.empty()
+    st.success(f"Added {report.total('added')} articles ({report.total('unchanged')} already stored, "
+               f"{report.total('duplicates')} duplicates).")
+    for reason in report.skipped[:20]:
+        st.warning(f"Skipped {Path(reason.split(': ', 1)[0]).name}: {reason.split(': ', 1)[-1]}")
+
+
+def upload_box(store_path: str, expanded: bool) -> None:
+    """The 'Add articles' form: upload files of any format the loader reads."""
+    with st.expander("Add articles", expanded=expanded):
+        with st.form("upload", clear_on_submit=True):
+            files = st.file_uploader("Article files", accept_multiple_files=True, key="uploads",
+                                     type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES] + ["gz"],
+                                     help="Text, Markdown, HTML, JSON/JSONL/CSV, RSS/Atom; also gzipped.")
+            if st.form_submit_button("Ingest") and files:
+                if len(files) > MAX_UPLOAD_FILES:
+                    st.error(f"At most {MAX_UPLOAD_FILES} files at a time.")
+                else:
+                    ingest_uploads(files, store_path)
+
+
+# ---- the store, or how to fill it
+store_path = str(default_path())
 try:
-    store = open_store(str(default_path()))
+    store = open_store(store_path)
+    version = store.version()
 except StoreError:
-    store = None
-if store is None or store.version() == 0:
-    st.info("The store is empty. Add articles with `python -m monitor ingest PATH...` "
-            "(or `make run`, which ingests the seed corpus), then reload this page.")
+    store, version = None, 0
+st.title("Media monitor")
+if store is None or version == 0 or cached("date_bounds", store_path, version) == (None, None):
+    st.info("The store is empty. Add articles below, or from a terminal with "
+            "`python -m monitor ingest PATH...` (`make run` ingests the seed corpus), then reload this page.")
+    upload_box(store_path, expanded=True)
     st.stop()
 
-summary = load_summary(store.path, store.version())
-cols = st.columns(4)
-cols[0].metric("Articles", summary["articles"])
-cols[1].metric("Mentions", summary["mentions"])
-cols[2].metric("Entities", summary["entities"])
-cols[3].metric("Sources", summary["sources"])
-st.caption(f"From {summary['first_date']:%Y-%m-%d} to {summary['last_date']:%Y-%m-%d} · store {store.path}")
+
+# ---- the view: from the URL on a session's first run, then from the widgets
+def seed_session(view: View) -> None:
+    """Put the URL's view into the widgets' session state, once per session."""
+    if st.session_state.get("_seeded"):
+        return
+    st.session_state.update({
+        "kind": view.kind, "topics": list(view.topics), "sources": list(view.sources),
+        "freq": view.freq, "min_mentions": view.min_mentions, "normalised": view.normalised,
+        "smooth": view.smooth, "image_format": view.image_format, "_url_entities": list(view.entities),
+        "_url_dates": (view.since, view.until), "_seeded": True,
+    })
+
+
+seed_session(viewstate.from_query({k: st.query_params.get_all(k) for k in st.query_params}))
+first_day, last_day = cached("date_bounds", store_path, version)
+all_sources = cached("source_options", store_path, version)
+
+
+def sidebar() -> tuple[View, Filters]:
+    """Draw the filters; return the view and the filters they make (without the entity selection)."""
+    sb = st.sidebar
+    sb.header("Filters")
+    kind = sb.radio("Show", list(KINDS), format_func=KINDS.get, key="kind", horizontal=True)
+    url_since, url_until = st.session_state.pop("_url_dates", (None, None))
+    if "dates" not in st.session_state:
+        st.session_state["dates"] = (max(url_since or first_day.date(), first_day.date()),
+                                     min(url_until or last_day.date(), last_day.date()))
+    dates = sb.date_input("Dates", key="dates", min_value=first_day.date(), max_value=last_day.date())
+    since, until = (dates[0], dates[-1]) if len(dates) else (None, None)
+    # the whole range is "no date filter": a shared link then follows the store as it grows
+    since = None if since == first_day.date() else since
+    until = None if until == last_day.date() else until
+    st.session_state["sources"] = [s for s in st.session_state.get("sources", []) if s in all_sources]
+    sources = sb.multiselect("Outlets", all_sources, key="sources", placeholder="All outlets")
+    base = Filters(sources=tuple(sources), since=since, until=until)
+    topic_opts = cached("topic_options", store_path, version, base)
+    st.session_state["topics"] = [t for t in st.session_state.get("topics", []) if t in set(topic_opts["name"])]
+    topics = sb.multiselect("Topics", topic_opts["name"].tolist(), key="topics", placeholder="All topics")
+    min_mentions = sb.number_input("Minimum mentions", min_value=1, step=1, key="min_mentions")
+    f = replace(base, topics=tuple(topics))
+    entities = entity_picker(sb, kind, f, int(min_mentions))
+    freq = sb.selectbox("Granularity", list(FREQ_LABELS), format_func=FREQ_LABELS.get, key="freq")
+    normalised = sb.toggle("Normalise: share of all articles", key="normalised",
+                           help="Media Cloud's convention: mentions as a share of all articles in each period.")
+    smooth = sb.slider("Smooth tone over periods", 1, 12, key="smooth")
+    image_format = sb.radio("Camera button saves", ["png", "svg"], format_func=str.upper, key="image_format",
+                            horizontal=True)
+    view = View(kind, tuple(entities), tuple(topics), tuple(sources), since, until, freq, int(min_mentions),
+                normalised, smooth, image_format)
+    return view, f
+
+
+def entity_picker(sb, kind: str, f: Filters, min_mentions: int) -> list[str]:
+    """The multiselect of entities of one kind, most mentioned first, with their counts."""
+    options = cached("entity_options", store_path, version, f, kind, min_mentions)
+    counts = dict(zip(options["name"], options["mentions"]))
+    wanted = st.session_state.pop("_url_entities", None)
+    current = wanted if wanted is not None else st.session_state.get("entities", [])
+    st.session_state["entities"] = [e for e in current if e in counts]
+    label = {"person": "People to compare", "org": "Organisations to compare",
+             "place": "Places to compare", "group": "Groups to compare"}[kind]
+    return sb.multiselect(label, list(counts), key="entities", format_func=lambda e: f"{e} ({counts[e]})",
+                          placeholder=f"Top {TOP_N} by mentions", help="Type to search. Empty: the most mentioned.")
+
+
+view, filters = sidebar()
+st.query_params.from_dict(viewstate.to_query(view))
+with st.sidebar:
+    upload_box(store_path, expanded=False)
+
+kind_word = KINDS[view.kind].lower()
+top = cached("top_entities", store_path, version, filters, view.kind, None, 15, view.min_mentions)
+names = list(view.entities) or top["name"].head(TOP_N).tolist()
+span = (pd.Timestamp(view.since) if view.since else first_day, pd.Timestamp(view.until) if view.until else last_day)
+freq = analytics.auto_freq(*span) if view.freq == "auto" else view.freq
+period_word = analytics.FREQS[freq]
+colors = charts.colors_for(top["name"].tolist() + [n for n in names if n not in set(top["name"])])
+ok_images, image_note = image_export()
+stem_filters = {"who": names[:3], "topic": list(view.topics)[:2], "from": view.since, "to": view.until}
+
+
+def chart_block(key: str, fig, frame: pd.DataFrame, caption: str):
+    """Draw one chart with its caption and downloads (CSV, HTML, PNG, SVG); return its selection event."""
+    stem = export.file_name(key, "x", **stem_filters)[:-2]
+    event = st.plotly_chart(fig, key=f"chart_{key}", config=charts.plot_config(stem, view.image_format), theme=None,
+                            on_select="rerun", selection_mode="points", width="stretch")
+    st.caption(caption)
+    row = st.container(horizontal=True)
+    row.download_button("CSV", export.to_bytes(frame, "csv"), f"{stem}.csv", "text/csv", key=f"dl_{key}_csv",
+                        icon=":material/download:", help="The data behind this chart")
+    row.download_button("HTML", partial(export.figure_html, fig), f"{stem}.html", "text/html",
+                        key=f"dl_{key}_html", icon=":material/download:", help="Interactive, works offline")
+    for fmt in ("png", "svg"):
+        row.download_button(fmt.upper(), partial(export.figure_image, fig, fmt), f"{stem}.{fmt}",
+                            f"image/{'svg+xml' if fmt == 'svg' else 'png'}", key=f"dl_{key}_{fmt}",
+                            icon=":material/download:", disabled=not ok_images,
+                            help="Rendered on the server" if ok_images else image_note)
+    return event
+
+
+def clicked(event) -> tuple[str, pd.Timestamp] | None:
+    """Return (name, period) of a clicked chart point, from the point's customdata."""
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    for point in points:
+        data = point.get("customdata")
+        if data and len(data) >= 2:
+            return str(data[0]), pd.Timestamp(data[1])
+    return None
+
+
+# ---- headline figures
+kpis = st.columns(4)
+kpis[0].metric("Articles", f"{int(cached('period_totals', store_path, version, filters, freq)['total_articles'].sum()):,}")
+every = cached("entity_options", store_path, version, filters, view.kind, view.min_mentions)
+kpis[1].metric(f"Mentions of {kind_word}", f"{int(every['mentions'].sum()):,}")
+kpis[2].metric(f"{KINDS[view.kind]} mentioned", f"{len(every):,}")
+kpis[3].metric("Most mentioned", top["name"].iloc[0] if len(top) else "–")
+st.caption(f"{span[0]:%d %b %Y} – {span[1]:%d %b %Y} · by {period_word}"
+           + (f" · topics: {', '.join(view.topics)}" if view.topics else "")
+           + (f" · outlets: {', '.join(view.sources)}" if view.sources else ""))
+if top.empty:
+    st.info("No mentions match these filters. Widen the dates, clear a topic or outlet, or lower the minimum.")
+    st.stop()
+
+shown: dict[str, tuple] = {}
+points: list[tuple[str, pd.Timestamp]] = []
+
+st.header(f"{KINDS[view.kind]} over time")
+series = analytics.smooth_tone(cached("entity_series", store_path, version, filters, freq, names), view.smooth)
+measure = "share of articles" if view.normalised else "mentions"
+fig = charts.mentions_chart(series, normalised=view.normalised, colors=colors, subject=kind_word,
+                            title=f"Coverage per {period_word} ({measure})")
 left, right = st.columns(2)
-left.subheader("Most mentioned people")
-left.dataframe(summary["top_people"], hide_index=True, width="stretch")
-right.subheader("Most covered topics")
-right.dataframe(summary["top_topics"], hide_index=True, width="stretch")
+with left:
+    ev = chart_block(f"{view.kind}_mentions", fig, series,
+                     (f"Articles mentioning each, as a share of all articles per {period_word}" if view.normalised
+                      else f"Sentences mentioning each, per {period_word}") + ". Click a point to read them.")
+    points.append(clicked(ev))
+    shown[f"{view.kind}_mentions"] = (fig, series)
+fig = charts.tone_chart(series, colors=colors, title=f"Tone per {period_word}")
+with right:
+    points.append(clicked(chart_block(f"{view.kind}_tone", fig, series,
+                                      "Mean VADER tone (−1 to +1) with its 95% interval; "
+                                      f"{'smoothed over ' + str(view.smooth) + ' periods' if view.smooth > 1 else 'not smoothed'}.")))
+    shown[f"{view.kind}_tone"] = (fig, series)
+
+st.header("Topics over time")
+topic_names = list(view.topics) or cached("topic_options", store_path, version, filters)["name"].head(TOP_N).tolist()
+topic_filter = replace(filters, entities=tuple(view.entities))
+tseries = analytics.smooth_tone(cached("topic_series", store_path, version, topic_filter, freq, topic_names), view.smooth)
+tcolors = charts.colors_for(topic_names)
+scope = f" in articles mentioning {', '.join(view.entities)}" if view.entities else ""
+left, right = st.columns(2)
+fig = charts.mentions_chart(tseries, normalised=view.normalised, colors=tcolors, subject="topics",
+                            title=f"Topic coverage per {period_word} ({measure})")
+with left:
+    points.append(clicked(chart_block("topic_mentions", fig, tseries, f"Articles and sentences hitting each topic's keywords{scope}.")))
+    shown["topic_mentions"] = (fig, tseries)
+fig = charts.tone_chart(tseries, colors=tcolors, title=f"Topic tone per {period_word}")
+with right:
+    points.append(clicked(chart_block("topic_tone", fig, tseries, f"Mean tone of the sentences hitting each topic{scope}.")))
+    shown["topic_tone"] = (fig, tseries)
+
+st.header(f"Share of voice and {kind_word} by topic")
+left, right = st.columns(2)
+voice = cached("top_entities", store_path, version, filters, view.kind, names, len(names), 1)
+fig = charts.share_of_voice_chart(voice, colors=colors, title="Share of voice")
+with left:
+    chart_block("share_of_voice", fig, voice, "Each one's mentions as a share of all their mentions together.")
+    shown["share_of_voice"] = (fig, voice)
+matrix = cached("entity_topic_matrix", store_path, version, filters, names)
+fig = charts.heatmap_chart(matrix, title=f"{KINDS[view.kind]} by topic")
+with right:
+    chart_block("entity_by_topic", fig, matrix, "Number: sentences mentioning the name that hit the topic. "
+                "Colour: their mean tone (red negative, green positive).")
+    shown["entity_by_topic"] = (fig, matrix)
+
+st.subheader(f"Most mentioned {kind_word}")
+table = top.assign(positive=top["positive"] * 100, negative=top["negative"] * 100,
+                   share_of_voice=top["share_of_voice"] * 100)
+st.dataframe(table, hide_index=True, width="stretch", column_config={
+    "name": "Name", "mentions": "Mentions", "articles": "Articles",
+    "tone": st.column_config.NumberColumn("Mean tone", format="%+.2f"),
+    "positive": st.column_config.NumberColumn("Positive %", format="%.0f%%"),
+    "negative": st.column_config.NumberColumn("Negative %", format="%.0f%%"),
+    "share_of_voice": st.column_config.NumberColumn("Share of voice", format="%.0f%%")})
+st.download_button("CSV", export.to_bytes(top, "csv"), export.file_name(f"top-{kind_word}", "csv", **stem_filters),
+                   "text/csv", key="dl_top_csv")
+
+
+# ---- drill-down: the sentences behind a point
+def drill_down(pick: tuple[str, pd.Timestamp] | None) -> None:
+    """Show the sentences behind a name, topic and period — chosen here or by clicking a chart point."""
+    st.header("Sentences behind the numbers")
+    periods = sorted(series["period"].dropna().unique().tolist() + tseries["period"].dropna().unique().tolist())
+    periods = list(dict.fromkeys(pd.Timestamp(p) for p in periods))
+    if pick is not None:
+        name, period = pick
+        target = "drill_topic" if name in topic_names else "drill_name"
+        st.session_state[target] = name
+        st.session_state["drill_period"] = period if period in periods else None
+    c1, c2, c3 = st.columns(3)
+    name = c1.selectbox(KINDS[view.kind][:-1] if view.kind != "person" else "Person", [None] + names,
+                        key="drill_name", format_func=lambda n: n or "Any")
+    all_topics = cached("topic_options", store_path, version, filters)["name"].tolist()
+    topic = c2.selectbox("Topic", [None] + all_topics, key="drill_topic", format_func=lambda t: t or "Any")
+    period = c3.selectbox(f"{period_word.title()}", [None] + periods, key="drill_period",
+                          format_func=lambda p: "All" if p is None else f"{pd.Timestamp(p):%d %b %Y}")
+    if not name and not topic:
+        st.caption("Pick a name or a topic, or click a point in a chart above.")
+        return
+    end = None if period is None else pd.Timestamp(period) + pd.tseries.frequencies.to_offset(
+        {"D": "1D", "W": "7D", "M": "MS"}[freq])
+    rows = cached("sentences_behind", store_path, version, filters, name, topic, period, end, 200)
+    if rows.empty:
+        st.info("No sentences match this choice.")
+        return
+    st.caption(f"{len(rows)} sentence{'s' if len(rows) != 1 else ''}" + (" (first 200)" if len(rows) == 200 else ""))
+    cards = [present.sentence_card(r.text, (r.surfaces or "").split("; ") if pd.notna(r.surfaces) else [],
+                                   r.tone, r.title if pd.notna(r.title) else None, r.source,
+                                   f"{r.date:%d %b %Y}" if pd.notna(r.date) else "undated",
+                                   r.url if pd.notna(r.url) else None) for r in rows.itertuples()]
+    st.markdown("\n".join(cards), unsafe_allow_html=True)
+    st.download_button("CSV", export.to_bytes(rows, "csv"),
+                       export.file_name("sentences", "csv", who=name, topic=topic, period=period), "text/csv",
+                       key="dl_sentences_csv")
+
+
+drill_down(next((p for p in points if p), None))
+
+st.header("Download everything")
+st.download_button("All charts and their data (zip)", partial(export.bundle_zip, shown, images=ok_images),
+                   export.file_name("media-monitor", "zip", **stem_filters), "application/zip", key="dl_zip")
+if not ok_images:
+    st.caption(image_note)

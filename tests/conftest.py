@@ -42,3 +42,36 @@ def seed_frames():
     import monitor
 
     return monitor.load(SEEDS)
+
+
+FICTION = [
+    ("2021-03-01", "The Northbridge Courier", "Mara Velloso opens tram line",
+     "Mayor Mara Velloso opened the new tram line on Monday. Velloso said the line would help the economy "
+     "and bring jobs. Critics led by Tomas Brandt called it a reckless waste of taxpayers' money."),
+    ("2021-03-03", "Lakeside Ledger", "Brandt attacks tram budget",
+     "Tomas Brandt attacked the tram budget again. Brandt said the mayor had ignored voters before the "
+     "election. Mara Velloso replied that the project was a great success."),
+    ("2021-03-10", "The Northbridge Courier", "Harbour plan unveiled",
+     "Ines Okafor unveiled a harbour plan that would create jobs. Mara Velloso praised the wonderful plan."),
+    ("2021-03-17", "Lakeside Ledger", "Election campaign heats up",
+     "Tomas Brandt launched his election campaign with a promise to cut taxes. Velloso warned that the "
+     "cuts would hurt schools. Voters in Northbridge face a clear choice."),
+    ("2021-03-24", "Lakeside Ledger", "Flood damage in Northbridge",
+     "Heavy floods damaged the harbour. Mara Velloso visited the area and promised help. "
+     "Tomas Brandt blamed the council for poor flood defences."),
+]
+
+
+@pytest.fixture(scope="session")
+def fiction_store(tmp_path_factory):
+    """A store of five fictional articles over four weeks from two outlets."""
+    from monitor.ingest import ingest
+    from monitor.store import Store
+
+    folder = tmp_path_factory.mktemp("fiction")
+    for n, (day, source, title, body) in enumerate(FICTION):
+        (folder / f"{n}.txt").write_text(f"date {day}\ntitle: {title}\nsource: {source}\n{body}\n")
+    path = folder / "fiction.duckdb"
+    report = ingest(Store(path), [folder])
+    assert report.total("added") == len(FICTION), report
+    return Store(path, read_only=True)

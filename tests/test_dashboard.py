@@ -1,4 +1,9 @@
-"""The dashboard in Streamlit's headless AppTest: what the store holds, and the empty state."""
+"""The dashboard in Streamlit's headless AppTest, on a store built from the seed."""
+import json
+from datetime import date
+
+import pandas as pd
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -9,19 +14,100 @@ APP = str(ROOT / "dashboard.py")
 
 @pytest.fixture
 def app(monkeypatch):
-    def make(store_path):
+    def make(store_path, params: dict | None = None):
         monkeypatch.setenv("MONITOR_STORE", str(store_path))
-        return AppTest.from_file(APP, default_timeout=60).run()
+        at = AppTest.from_file(APP, default_timeout=90)
+        for key, value in (params or {}).items():
+            at.query_params[key] = value
+        return at.run()
     return make
 
 
-def test_shows_what_the_seed_store_holds(app, seed_store):
+def figures(at) -> dict[str, dict]:
+    """The plotly figures on the page, by their chart key."""
+    out = {}
+    for element in at.get("plotly_chart"):
+        spec = json.loads(element.proto.spec)
+        out[spec["layout"]["title"]["text"]] = spec
+    return out
+
+
+def trace_names(at, title_start: str) -> set[str]:
+    spec = next(s for t, s in figures(at).items() if t.startswith(title_start))
+    return {t.get("name") for t in spec["data"] if t.get("showlegend", True) is not False and t.get("name")}
+
+
+def test_loads_on_the_seed_with_every_chart(app, seed_store):
     at = app(seed_store.path)
     assert not at.exception
+    assert len(at.get("plotly_chart")) == 6
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Articles"] == "1" and int(metrics["Mentions"]) > 40
-    people = at.dataframe[0].value
-    assert people.iloc[0]["entity"] == "Donald Trump"
+    assert metrics["Articles"] == "1" and metrics["Most mentioned"] == "Donald Trump"
+    assert "Donald Trump" in trace_names(at, "Coverage per")
+
+
+def test_choosing_a_person_and_a_topic_changes_the_charts(app, seed_store):
+    at = app(seed_store.path)
+    at.sidebar.multiselect(key="entities").set_value(["Donald Trump"]).run()
+    assert not at.exception
+    assert trace_names(at, "Coverage per") == {"Donald Trump"}
+    at.sidebar.multiselect(key="topics").set_value(["Immigration and borders"]).run()
+    assert trace_names(at, "Topic coverage") == {"Immigration and borders"}
+    assert at.query_params["entity"] in ("Donald Trump", ["Donald Trump"])
+    assert at.query_params["topic"] in ("Immigration and borders", ["Immigration and borders"])
+
+
+def test_granularity(app, fiction_store):
+    at = app(fiction_store.path)
+    at.sidebar.selectbox(key="freq").set_value("W").run()
+    spec = next(s for t, s in figures(at).items() if t.startswith("Coverage per"))
+    assert "week" in spec["layout"]["title"]["text"]
+    days = {x[:10] for t in spec["data"] for x in (t.get("x") or [])}
+    assert days <= {"2021-03-01", "2021-03-08", "2021-03-15", "2021-03-22"} and len(days) >= 3
+    assert all(pd.Timestamp(d).day_of_week == 0 for d in days)  # weeks start on Monday
+
+
+def test_date_range_narrows_everything(app, fiction_store):
+    at = app(fiction_store.path)
+    assert {m.label: m.value for m in at.metric}["Articles"] == "5"
+    at.sidebar.date_input(key="dates").set_value((date(2021, 3, 1), date(2021, 3, 5))).run()
+    assert {m.label: m.value for m in at.metric}["Articles"] == "2"
+    assert at.query_params["to"] in ("2021-03-05", ["2021-03-05"])
+
+
+def test_filters_that_match_nothing_say_so(app, fiction_store):
+    at = app(fiction_store.path)
+    at.sidebar.number_input(key="min_mentions").set_value(500).run()
+    assert not at.exception
+    assert any("No mentions match" in i.value for i in at.info)
+
+
+def test_outlet_filter(app, fiction_store):
+    at = app(fiction_store.path)
+    at.sidebar.multiselect(key="sources").set_value(["Lakeside Ledger"]).run()
+    assert {m.label: m.value for m in at.metric}["Articles"] == "3"
+
+
+def test_query_parameters_restore_a_view(app, seed_store):
+    at = app(seed_store.path, {"entity": ["Elon Musk"], "freq": "M", "norm": "0", "kind": "person"})
+    assert at.sidebar.multiselect(key="entities").value == ["Elon Musk"]
+    assert at.sidebar.selectbox(key="freq").value == "M"
+    assert at.sidebar.toggle(key="normalised").value is False
+    assert trace_names(at, "Coverage per") == {"Elon Musk"}
+
+
+def test_bad_query_parameters_are_ignored(app, seed_store):
+    at = app(seed_store.path, {"entity": ["<script>alert(1)</script>"], "freq": "Y", "min": "lots"})
+    assert not at.exception
+    assert at.sidebar.multiselect(key="entities").value == []
+
+
+def test_drill_down_shows_the_sentences_with_the_name_marked(app, seed_store):
+    at = app(seed_store.path)
+    at.selectbox(key="drill_name").set_value("Donald Trump").run()
+    at.selectbox(key="drill_topic").set_value("Immigration and borders").run()
+    html = "\n".join(m.value for m in at.markdown if "<mark>" in m.value)
+    assert "<mark>Trump</mark>" in html and "immigration" in html.lower()
 
 
 def test_empty_store_says_how_to_add_articles(app, tmp_path):

@@ -26,3 +26,143 @@ def test_file_names_say_what_and_which_filter():
     assert export.file_name("mentions", "csv", person=["Mara Velloso", "Tomas Brandt"], since="2031-05-01") == \
         "mentions_mara-velloso-tomas-brandt_2031-05-01.csv"
     assert export.file_name("Tone over time", "svg", topic=None) == "tone-over-time.svg"
+
+
+# --- figures: HTML, PNG/SVG, zip -----------------------------------------------------------------
+
+import re  # noqa: E402
+import threading  # noqa: E402 - figure tests below keep their imports together
+import time  # noqa: E402
+import xml.etree.ElementTree as ET  # noqa: E402
+import zipfile  # noqa: E402
+
+import plotly.graph_objects as go  # noqa: E402
+import pytest  # noqa: E402
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def small_figure(title: str = "Mentions of Mara Velloso") -> go.Figure:
+    """A tiny line chart built with the plotly template, as monitor.charts builds them."""
+    fig = go.Figure(layout={"template": "plotly", "title": {"text": title}})
+    fig.add_trace(go.Scatter(x=["2031-05-05", "2031-05-12"], y=[3, 5], name="Mara Velloso"))
+    return fig
+
+
+def small_frame() -> pd.DataFrame:
+    return pd.DataFrame({"period": pd.to_datetime(["2031-05-05", "2031-05-12"]),
+                         "name": ["Mara Velloso"] * 2, "mentions": [3, 5]}).astype({"name": "string"})
+
+
+@pytest.fixture
+def kaleido_browser():
+    """Skip unless kaleido can find a Chrome/Chromium here."""
+    available, note = export.image_export_available()
+    if not available:
+        pytest.skip(f"no browser for kaleido: {note}")
+
+
+@pytest.fixture
+def no_browser(monkeypatch, tmp_path):
+    """Point kaleido's browser search ($BROWSER_PATH is checked first) at a file that does not exist."""
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-such-chrome"))
+
+
+def test_html_embeds_plotly_js_and_has_a_title():
+    page = export.figure_html(small_figure("Tone of <b>Tomas Brandt</b> & co")).decode("utf-8")
+    assert len(page) > 1_000_000  # plotly.js itself is inside
+    # plotly.js mentions cdn.plot.ly itself (map data), so look for a script loaded from the web
+    assert not re.search(r"<script[^>]*src=[\"']?(https?:)?//", page)
+    assert "Plotly.newPlot" in page
+    assert "<title>Tone of Tomas Brandt &amp; co</title>" in page
+    assert "Mara Velloso" in page
+
+
+@pytest.mark.browser
+def test_png_and_svg_render(kaleido_browser):
+    fig = small_figure()
+    png = export.figure_image(fig, "png")
+    assert png.startswith(PNG_SIGNATURE)
+    svg = export.figure_image(fig, "svg")
+    root = ET.fromstring(svg)
+    assert root.tag.endswith("svg")
+    assert b"Mentions of Mara Velloso" in svg
+
+
+@pytest.mark.browser
+def test_warm_exports_are_fast_and_thread_safe(kaleido_browser):
+    export.figure_image(small_figure(), "svg")  # make sure the server is up
+    titles = ["Mara Velloso", "Tomas Brandt", "The Northbridge Courier", "Tone of Mara Velloso",
+              "Mentions of Tomas Brandt"]
+    results: dict[str, bytes] = {}
+
+    def render(title: str) -> None:
+        results[title] = export.figure_image(small_figure(title), "svg")
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=render, args=(t,)) for t in titles]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert time.perf_counter() - started < 10  # ~0.25 s each once the browser is running
+    for title in titles:  # each thread got its own figure back, not a neighbour's
+        assert f">{title}<".encode() in results[title]
+
+
+def test_unknown_image_format_is_refused():
+    with pytest.raises(ValueError, match="png"):
+        export.figure_image(small_figure(), "gif")
+
+
+def test_no_browser_gives_a_clear_note(no_browser):
+    import kaleido
+    from choreographer.errors import ChromeNotFoundError
+
+    available, note = export.image_export_available()
+    assert not available
+    assert "Chromium or Chrome" in note and "camera button" in note
+    with pytest.raises(export.ImageExportError, match="apt-get install chromium"):
+        export.figure_image(small_figure(), "png")
+    with pytest.raises(ChromeNotFoundError):  # kaleido itself agrees: it would not find one either
+        kaleido.Kaleido()
+
+
+def test_dead_renderer_raises_instead_of_hanging(monkeypatch):
+    import kaleido
+
+    never = threading.Event()
+    monkeypatch.setattr(kaleido, "calc_fig_sync", lambda *a, **k: never.wait(30))
+    monkeypatch.setattr(export, "_server_alive", lambda: False)
+    monkeypatch.setattr(kaleido, "stop_sync_server", lambda **k: None)
+    started = time.perf_counter()
+    with pytest.raises(export.ImageExportError, match="stopped"):
+        export._call_server(small_figure().to_dict(), {"format": "png"})
+    never.set()
+    assert time.perf_counter() - started < 5
+
+
+@pytest.mark.browser
+def test_bundle_zip_members_and_contents(kaleido_browser):
+    data = export.bundle_zip({"mentions": (small_figure(), small_frame()),
+                              "tone": (small_figure("Tone"), small_frame())})
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert sorted(archive.namelist()) == sorted(
+        f"{stem}.{ext}" for stem in ("mentions", "tone") for ext in ("html", "csv", "png", "svg"))
+    back = pd.read_csv(io.BytesIO(archive.read("mentions.csv")))
+    assert back["name"].tolist() == ["Mara Velloso"] * 2 and back["mentions"].tolist() == [3, 5]
+    assert b"<title>Tone</title>" in archive.read("tone.html")
+    assert archive.read("tone.png").startswith(PNG_SIGNATURE)
+    assert ET.fromstring(archive.read("mentions.svg")).tag.endswith("svg")
+
+
+def test_bundle_zip_without_browser_says_why(no_browser):
+    data = export.bundle_zip({"mentions": (small_figure(), small_frame())})
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert sorted(archive.namelist()) == ["README.txt", "mentions.csv", "mentions.html"]
+    assert "Chromium or Chrome" in archive.read("README.txt").decode()
+
+
+def test_bundle_zip_without_images_and_with_unsafe_stems():
+    data = export.bundle_zip({"../tone over time": (small_figure(), small_frame())}, images=False)
+    assert sorted(zipfile.ZipFile(io.BytesIO(data)).namelist()) == ["tone-over-time.csv", "tone-over-time.html"]

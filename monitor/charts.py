@@ -1,0 +1,317 @@
+"""Frames to plotly figures: mentions over time, tone with its interval, share of voice, entity x topic.
+
+Pure functions: frames in, ``go.Figure`` out; no Streamlit here. Every figure is built with
+``template="plotly"`` at creation, because ``import streamlit`` makes its own template the default
+and that one's placeholder colours (``#000001``...) export as near-black outside the page.
+
+Input frames (built by the analytics layer):
+
+- SERIES, one row per period and name: ``period``, ``name``, ``mentions``, ``articles``,
+  ``total_articles``, ``share``, ``tone``, ``tone_low``, ``tone_high``, ``tone_smooth``.
+- TOP, one row per entity: ``name``, ``mentions``, ``articles``, ``tone``, ``positive``,
+  ``negative``, ``share_of_voice``.
+- MATRIX, one row per (entity, topic): ``name``, ``topic``, ``mentions``, ``tone``.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from monitor.schema import FrameError
+
+SERIES_COLUMNS = ("period", "name", "mentions", "articles", "total_articles", "share",
+                  "tone", "tone_low", "tone_high", "tone_smooth")
+TOP_COLUMNS = ("name", "mentions", "articles", "tone", "positive", "negative", "share_of_voice")
+MATRIX_COLUMNS = ("name", "topic", "mentions", "tone")
+
+# Plotly's own qualitative palette: the same colours the "plotly" template cycles through.
+PALETTE: tuple[str, ...] = tuple(px.colors.qualitative.Plotly)
+TEMPLATE = "plotly"
+NO_DATA = "No data for these filters"
+DATE_FORMAT = "%d %b %Y"
+# Red (negative) - white (neutral) - green (positive), ColorBrewer RdYlGn's ends.
+TONE_SCALE = [[0.0, "#d73027"], [0.5, "#f7f7f7"], [1.0, "#1a9850"]]
+_MARGIN = {"l": 60, "r": 30, "t": 110, "b": 60}
+_MAX_TICKS_AT_PERIODS = 12  # up to this many periods, put one tick on each period's start
+_IMAGE_FORMATS = ("png", "svg")
+
+
+def colors_for(names: Sequence[str]) -> dict[str, str]:
+    """Return {name: colour}, the first name getting the palette's first colour and so on.
+
+    Pass the names in rank order (e.g. most mentioned first) and hand the same dict to every
+    chart, so one person has one colour everywhere. Past the palette's length colours repeat.
+    """
+    unique = list(dict.fromkeys(names))
+    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(unique)}
+
+
+def plot_config(file_stem: str, image_format: str = "png") -> dict:
+    """Return the plotly ``config`` dict: the modebar's camera button saves `file_stem`.<format>.
+
+    PNG is saved at scale 2 (sharp on high-DPI screens and in slides); SVG at scale 1.
+    """
+    if image_format not in _IMAGE_FORMATS:
+        raise ValueError(f"image_format must be one of {_IMAGE_FORMATS}, not {image_format!r}")
+    options = {"format": image_format, "filename": file_stem,
+               "scale": 2 if image_format == "png" else 1}
+    return {"displaylogo": False, "displayModeBar": True, "toImageButtonOptions": options}
+
+
+def mentions_chart(series: pd.DataFrame, *, normalised: bool, colors: dict[str, str], title: str,
+                   subject: str = "people") -> go.Figure:
+    """Return one line per name over time: % of articles (normalised) or raw mention counts.
+
+    Each point's ``customdata`` starts with [name, period as ISO date] so a click maps back to
+    (name, period); the rest feeds the hover.
+    """
+    _require(series, SERIES_COLUMNS, "series")
+    y_title = "% of articles" if normalised else "mentions"
+    if series.empty:
+        return _empty(title, "period", y_title)
+    fig = go.Figure(layout={"template": TEMPLATE})
+    label = _period_label(series["period"])
+    for name, rows in _by_name(series, colors):
+        y = rows["share"] * 100.0 if normalised else rows["mentions"]
+        custom = _customdata(rows, label, ["mentions", "articles", "total_articles"],
+                             extra=rows["share"] * 100.0)
+        fig.add_trace(go.Scatter(
+            x=rows["period"], y=y, name=name, mode="lines+markers", customdata=custom,
+            line={"color": _color(colors, name), "width": 2}, marker={"size": 7},
+            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[2]}<br>"
+                          "Mentions: %{customdata[3]:,}<br>"
+                          "Articles: %{customdata[4]:,} of %{customdata[5]:,}<br>"
+                          "Share of articles: %{customdata[6]:.1f}%<extra></extra>"))
+    subtitle = (f"% of all articles in each period that mention each of these {subject}" if normalised
+                else f"Mentions of each of these {subject} per period")
+    _layout(fig, title, "period", y_title, subtitle=subtitle, hovermode="closest")
+    _date_axis(fig, series["period"])
+    fig.update_yaxes(rangemode="tozero", ticksuffix="%" if normalised else "")
+    return fig
+
+
+def tone_chart(series: pd.DataFrame, *, colors: dict[str, str], title: str) -> go.Figure:
+    """Return per name a line of (smoothed) mean tone over a translucent 95% interval band.
+
+    Band traces share the line's ``legendgroup`` (one legend click hides both) and stay out of
+    the legend and the hover. The y axis is fixed to [-1, 1] with a dashed line at neutral (0).
+    """
+    _require(series, SERIES_COLUMNS, "series")
+    if series.empty:
+        return _empty(title, "period", "mean tone", y_range=[-1, 1])
+    fig = go.Figure(layout={"template": TEMPLATE})
+    label = _period_label(series["period"])
+    hover = _tone_hover(smoothed=bool((series["tone_smooth"] - series["tone"]).abs().max() > 1e-9))
+    for name, rows in _by_name(series, colors):
+        color = _color(colors, name)
+        for trace in _band(rows, name, color):
+            fig.add_trace(trace)
+        custom = _customdata(rows, label, ["tone_low", "tone_high", "mentions", "tone"])
+        fig.add_trace(go.Scatter(
+            x=rows["period"], y=rows["tone_smooth"], name=name, legendgroup=name,
+            mode="lines+markers", line={"color": color, "width": 2}, marker={"size": 6},
+            customdata=custom, hovertemplate=hover))
+    fig.add_hline(y=0, line={"dash": "dash", "color": "#7f7f7f", "width": 1})
+    _layout(fig, title, "period", "mean tone (-1 negative … +1 positive)",
+            subtitle="Mean sentence tone per period; shaded: 95% interval", hovermode="closest")
+    _date_axis(fig, series["period"])
+    fig.update_yaxes(range=[-1, 1], autorange=False, zeroline=False)
+    return fig
+
+
+def share_of_voice_chart(top: pd.DataFrame, *, colors: dict[str, str], title: str) -> go.Figure:
+    """Return horizontal bars of each entity's share of voice (%), the largest on top."""
+    _require(top, TOP_COLUMNS, "top")
+    if top.empty:
+        return _empty(title, "share of voice (%)", "")
+    # Plotly draws the first category at the bottom: ascending order puts the largest on top.
+    rows = top.sort_values(["share_of_voice", "name"], ascending=[True, False], kind="stable")
+    percent = rows["share_of_voice"].to_numpy(dtype=float) * 100.0
+    names = rows["name"].astype(str).tolist()
+    fig = go.Figure(layout={"template": TEMPLATE})
+    fig.add_trace(go.Bar(
+        x=percent, y=names, orientation="h", showlegend=False,
+        marker={"color": [_color(colors, n) for n in names]},
+        text=[f"{p:.1f}%" for p in percent], textposition="auto",
+        customdata=rows[["mentions", "articles"]].to_numpy(dtype=object),
+        hovertemplate="<b>%{y}</b><br>Share of voice: %{x:.1f}%<br>Mentions: %{customdata[0]:,}"
+                      "<br>Articles: %{customdata[1]:,}<extra></extra>"))
+    _layout(fig, title, "share of voice (% of all mentions of these names)", "",
+            hovermode="closest", legend=False)
+    fig.update_xaxes(ticksuffix="%", rangemode="tozero")
+    fig.update_layout(height=max(320, 140 + 28 * len(names)))
+    return fig
+
+
+def heatmap_chart(matrix: pd.DataFrame, *, title: str) -> go.Figure:
+    """Return an entity x topic heatmap: colour = mean tone on a fixed [-1, 1] red-white-green scale.
+
+    Each cell shows its mention count; pairs with no mentions are left blank (no colour, no text).
+    Entities are ordered by total mentions (most on top), topics likewise from the left.
+    """
+    _require(matrix, MATRIX_COLUMNS, "matrix")
+    hits = matrix[matrix["mentions"] > 0]
+    if hits.empty:
+        return _empty(title, "topic", "")
+    names = _ranked(hits, "name")
+    topics = _ranked(hits, "topic")
+    # topics down the side (their labels are long), entities across the top
+    grid = hits.pivot_table(index="topic", columns="name", values=["mentions", "tone"], aggfunc="first")
+    counts = grid["mentions"].reindex(index=topics, columns=names)
+    # reindex leaves NaN for pairs with no mentions: plotly leaves those cells uncoloured
+    tone = grid["tone"].reindex(index=topics, columns=names).to_numpy(dtype=float)
+    text = [["" if pd.isna(c) else f"{int(c):,}" for c in row] for row in counts.to_numpy()]
+    fig = go.Figure(layout={"template": TEMPLATE})
+    fig.add_trace(go.Heatmap(
+        z=tone, x=names, y=topics, text=text, texttemplate="%{text}", colorscale=TONE_SCALE,
+        zmin=-1, zmax=1, zmid=0, hoverongaps=False, xgap=1, ygap=1,
+        colorbar={"title": {"text": "mean tone"}, "tickvals": [-1, -0.5, 0, 0.5, 1]},
+        hovertemplate="<b>%{x}</b> × %{y}<br>Mentions: %{text}<br>Mean tone: %{z:+.2f}<extra></extra>"))
+    _layout(fig, title, "", "", subtitle="Number = mentions; colour = mean tone of those sentences",
+            hovermode="closest", legend=False)
+    fig.update_yaxes(autorange="reversed")  # the most covered topic on top
+    fig.update_xaxes(side="top", tickangle=0)
+    fig.update_layout(height=max(360, 190 + 28 * len(topics)), plot_bgcolor="white", margin_t=115)
+    return fig
+
+
+def top_table(top: pd.DataFrame) -> pd.DataFrame:
+    """Return a display copy of TOP, most mentioned first: shares as rounded percentages, tone to 2 dp."""
+    _require(top, TOP_COLUMNS, "top")
+    out = top.loc[:, list(TOP_COLUMNS)].sort_values("mentions", ascending=False, kind="stable")
+    for column in ("positive", "negative", "share_of_voice"):
+        out[column] = (out[column].astype("float64") * 100.0).round(1)
+    out["tone"] = out["tone"].astype("float64").round(2)
+    return out.rename(columns={"name": "Name", "mentions": "Mentions", "articles": "Articles",
+                               "tone": "Mean tone", "positive": "% positive",
+                               "negative": "% negative", "share_of_voice": "Share of voice %"}
+                      ).reset_index(drop=True)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    """Raise FrameError naming the first column the frame lacks."""
+    for column in columns:
+        if column not in frame.columns:
+            raise FrameError(f"{what}: column {column!r} not in dataframe (has {list(frame.columns)})")
+
+
+def _color(colors: dict[str, str], name: str) -> str:
+    """Return the name's colour; a name missing from the dict gets grey rather than a random one."""
+    return colors.get(name, "#7f7f7f")
+
+
+def _by_name(series: pd.DataFrame, colors: dict[str, str]) -> list[tuple[str, pd.DataFrame]]:
+    """Return (name, rows sorted by period) in the colours' rank order, then other names A-Z.
+
+    Trace order sets legend order, so the legend follows the ranking the colours came from.
+    """
+    rank = {name: i for i, name in enumerate(colors)}
+    names = sorted(series["name"].dropna().unique(), key=lambda n: (rank.get(n, len(rank)), str(n)))
+    return [(str(name), series[series["name"] == name].sort_values("period")) for name in names]
+
+
+def _ranked(frame: pd.DataFrame, column: str) -> list[str]:
+    """Return the column's distinct values, most mentions first (ties A-Z)."""
+    totals = frame.groupby(column, observed=True)["mentions"].sum().reset_index()
+    totals = totals.sort_values(["mentions", column], ascending=[False, True], kind="stable")
+    return totals[column].astype(str).tolist()
+
+
+def _period_label(periods: pd.Series) -> str:
+    """Return "Day", "Week of", "Month of" (or "" for one period), guessed from the periods' spacing."""
+    distinct = pd.Series(periods.dropna().unique()).sort_values()
+    if len(distinct) < 2:
+        return ""  # one period: its length cannot be told, so show the bare date
+    step = distinct.diff().dropna().min()
+    if step >= pd.Timedelta(days=28):
+        return "Month of"
+    return "Week of" if step >= pd.Timedelta(days=7) else "Day"
+
+
+def _date_axis(fig: go.Figure, periods: pd.Series) -> None:
+    """Format the x axis as readable dates; with few periods, tick exactly at each period's start.
+
+    Plotly's automatic ticks fall on its own round dates (e.g. Sundays), which would sit beside,
+    not under, weekly points that start on Mondays.
+    """
+    fig.update_xaxes(tickformat=DATE_FORMAT, hoverformat=DATE_FORMAT)
+    distinct = sorted(periods.dropna().unique())
+    if 0 < len(distinct) <= _MAX_TICKS_AT_PERIODS:
+        fig.update_xaxes(tickmode="array", tickvals=distinct)
+
+
+def _customdata(rows: pd.DataFrame, label: str, columns: list[str],
+                extra: pd.Series | None = None) -> np.ndarray:
+    """Return per point [name, period ISO date, readable period, *columns, extra?] as objects.
+
+    The first two are the click contract (name, period); the rest serve the hover text.
+    """
+    period = rows["period"]
+    parts = [rows["name"].astype(str), period.dt.strftime("%Y-%m-%d"),
+             (label + " " + period.dt.strftime(DATE_FORMAT)).str.strip()]
+    parts += [rows[c] for c in columns]
+    if extra is not None:
+        parts.append(extra)
+    return np.column_stack([np.asarray(p.to_numpy(), dtype=object) for p in parts])
+
+
+def _tone_hover(*, smoothed: bool) -> str:
+    """Return the tone line's hover template; when smoothing moved the line, show the raw mean too."""
+    tone = ("Tone (smoothed): %{y:+.2f}<br>Period mean: %{customdata[6]:+.2f}<br>" if smoothed
+            else "Tone: %{y:+.2f}<br>")
+    return ("<b>%{customdata[0]}</b><br>%{customdata[2]}<br>" + tone
+            + "95% interval: %{customdata[3]:+.2f} to %{customdata[4]:+.2f}<br>"
+              "Mentions: %{customdata[5]:,}<extra></extra>")
+
+
+def _band(rows: pd.DataFrame, name: str, color: str) -> list[go.Scatter]:
+    """Return the two traces of a 95% interval band: the lower edge, then the upper filled down to it."""
+    common = {"x": rows["period"], "mode": "lines", "line": {"width": 0, "color": color},
+              "legendgroup": name, "showlegend": False, "hoverinfo": "skip"}
+    lower = go.Scatter(y=rows["tone_low"], name=f"{name} 95% low", **common)
+    upper = go.Scatter(y=rows["tone_high"], name=f"{name} 95% high", fill="tonexty",
+                       fillcolor=_translucent(color, 0.18), **common)
+    return [lower, upper]
+
+
+def _translucent(color: str, alpha: float) -> str:
+    """Return a '#rrggbb' colour as 'rgba(r, g, b, alpha)'."""
+    r, g, b = (int(color.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, *, subtitle: str = "",
+            hovermode: str = "closest", legend: bool = True) -> None:
+    """Apply the shared look: left-aligned title (and subtitle), horizontal legend under it, margins.
+
+    The top margin is sized for what sits above the plot, so charts without a legend waste no space.
+    """
+    top = 50 + (28 if subtitle else 0)
+    fig.update_layout(
+        title={"text": title, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top",
+               "yref": "container", "subtitle": {"text": subtitle}},
+        xaxis_title=x_title, yaxis_title=y_title, hovermode=hovermode, showlegend=legend,
+        margin={**_MARGIN, "t": top, "b": 120 if legend else _MARGIN["b"]},
+        # the legend goes under the plot: several rows of names there never cover the title
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.22, "yanchor": "top"},
+        # a vertical modebar on the right keeps the buttons off a long title
+        modebar={"orientation": "v"},
+    )
+
+
+def _empty(title: str, x_title: str, y_title: str, y_range: list[float] | None = None) -> go.Figure:
+    """Return a figure with the title, empty axes and the note "No data for these filters"."""
+    fig = go.Figure(layout={"template": TEMPLATE})
+    _layout(fig, title, x_title, y_title, legend=False)
+    fig.add_annotation(text=NO_DATA, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                       font={"size": 16, "color": "#7f7f7f"})
+    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
+    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, range=y_range)
+    return fig

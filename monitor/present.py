@@ -1,0 +1,52 @@
+"""Text for the page: article text shown as text (escaped), names highlighted.
+
+Article text comes from the web; it is always escaped here before any markup is added,
+so titles or sentences containing HTML, scripts or Markdown are shown, never run.
+"""
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urlparse
+
+from monitor.schema import tone_label
+
+_TONE_COLOURS = {"positive": "#1a7f37", "neutral": "#6e7781", "negative": "#cf222e"}
+
+
+def safe_url(url: str | None) -> str | None:
+    """Return the URL when it is http(s), else None (no javascript:, data: or file: links)."""
+    if not url:
+        return None
+    parsed = urlparse(url.strip())
+    return url.strip() if parsed.scheme in ("http", "https") and parsed.netloc else None
+
+
+def highlight(text: str, surfaces: list[str]) -> str:
+    """Return `text` escaped as HTML with each surface form wrapped in <mark>."""
+    names = sorted({s for s in surfaces if s}, key=len, reverse=True)
+    if not names:
+        return html.escape(text)
+    pattern = re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in names))
+    pieces, last = [], 0
+    for match in pattern.finditer(text):
+        pieces += [html.escape(text[last:match.start()]), f"<mark>{html.escape(match.group())}</mark>"]
+        last = match.end()
+    pieces.append(html.escape(text[last:]))
+    return "".join(pieces)
+
+
+def sentence_card(text: str, surfaces: list[str], tone: float, title: str | None, source: str,
+                  day: str, url: str | None) -> str:
+    """Return one drill-down entry as HTML: the sentence with names marked, tone, title, outlet, date, link."""
+    label = tone_label(tone)
+    heading = html.escape(title or "(untitled)")
+    link = safe_url(url)
+    if link:
+        heading = f'<a href="{html.escape(link, quote=True)}" target="_blank" rel="noopener noreferrer">{heading}</a>'
+    return (
+        f'<div style="margin:0 0 .9rem 0;padding:.4rem .7rem;border-left:4px solid {_TONE_COLOURS[label]}">'
+        f'<div>{highlight(text, surfaces)}</div>'
+        f'<div style="font-size:.8rem;color:#57606a">{heading} · {html.escape(source)} · {html.escape(day)} · '
+        f'tone {tone:+.2f} ({label})</div></div>'
+    )
