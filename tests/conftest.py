@@ -75,3 +75,18 @@ def fiction_store(tmp_path_factory):
     report = ingest(Store(path), [folder])
     assert report.total("added") == len(FICTION), report
     return Store(path, read_only=True)
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Drive Debian's chromium (never a downloaded browser), headless, with no background traffic."""
+    import shutil
+
+    if not shutil.which("chromium"):
+        pytest.skip("chromium not installed (apt-get install chromium): browser tests skipped")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]}

@@ -1,0 +1,135 @@
+"""The dashboard in a real browser (Playwright + Debian's chromium) against a real server on 127.0.0.1."""
+import csv
+import io
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+playwright = pytest.importorskip("playwright.sync_api")
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(seed_store):
+    """`streamlit run dashboard.py` on the seed store, on a free loopback port; stopped afterwards."""
+    port = free_port()
+    env = {**os.environ, "MONITOR_STORE": seed_store.path}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail(f"streamlit did not start: {proc.stdout.read().decode(errors='replace')[-2000:]}")
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture
+def dashboard(page, server):
+    page.set_viewport_size({"width": 1500, "height": 1100})
+    page.goto(server)
+    page.get_by_test_id("stPlotlyChart").first.wait_for(timeout=60_000)
+    return page
+
+
+def pick_person(page, name: str) -> None:
+    """Choose a person with the sidebar's multiselect, typing to search as a user does."""
+    box = page.locator(".st-key-entities input")
+    box.click()
+    box.fill(name)
+    page.get_by_role("option", name=name).first.click()
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => window.location.search.includes('entity=')", timeout=30_000)
+    page.wait_for_timeout(1500)  # the rerun redraws the charts
+
+
+def button(page, key: str):
+    """The visible button of the widget with this key (Streamlit also renders a hidden copy)."""
+    return page.locator(f".st-key-{key} button:visible").first
+
+
+def test_filter_by_person_screenshot_and_downloads(dashboard, tmp_path):
+    page = dashboard
+    pick_person(page, "Donald Trump")
+    assert "entity=Donald+Trump" in page.url or "entity=Donald%20Trump" in page.url
+    legend = page.get_by_test_id("stPlotlyChart").first.locator(".legendtext").all_text_contents()
+    assert legend == ["Donald Trump"]
+    shot = tmp_path / "dashboard.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.read_bytes().startswith(PNG)
+
+    with page.expect_download() as info:
+        button(page, "dl_person_mentions_csv").click()
+    csv_path = tmp_path / "mentions.csv"
+    info.value.save_as(csv_path)
+    assert info.value.suggested_filename.startswith("person-mentions_donald-trump")
+    rows = list(csv.DictReader(io.StringIO(csv_path.read_text())))
+    assert {r["name"] for r in rows} == {"Donald Trump"} and int(rows[0]["mentions"]) > 10
+
+    chart = page.get_by_test_id("stPlotlyChart").first
+    chart.hover()
+    with page.expect_download() as info:
+        chart.get_by_role("button", name="Download plot as a PNG").click()
+    assert info.value.suggested_filename == "person-mentions_donald-trump.png"
+    png = tmp_path / "modebar.png"
+    info.value.save_as(png)
+    assert png.read_bytes().startswith(PNG) and png.stat().st_size > 10_000
+
+
+def test_server_side_png_and_offline_html(dashboard, tmp_path):
+    page = dashboard
+    with page.expect_download(timeout=60_000) as info:
+        button(page, "dl_person_tone_png").click()
+    target = tmp_path / "tone.png"
+    info.value.save_as(target)
+    assert target.read_bytes().startswith(PNG)
+    with page.expect_download(timeout=60_000) as info:
+        button(page, "dl_person_tone_html").click()
+    html = tmp_path / "tone.html"
+    info.value.save_as(html)
+    text = html.read_text()
+    assert "Plotly.newPlot" in text and "<script src=\"http" not in text
+
+
+def test_view_survives_a_reload_and_the_camera_saves_svg(dashboard, server, tmp_path):
+    page = dashboard
+    page.goto(f"{server}/?entity=Elon+Musk&freq=W&img=svg")
+    chart = page.get_by_test_id("stPlotlyChart").first
+    chart.wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    assert chart.locator(".legendtext").all_text_contents() == ["Elon Musk"]
+    chart.hover()
+    with page.expect_download() as info:
+        chart.get_by_role("button", name=re.compile("Download plot", re.I)).click()
+    assert info.value.suggested_filename == "person-mentions_elon-musk.svg"
+    target = tmp_path / "chart.svg"
+    info.value.save_as(target)
+    assert "<svg" in target.read_text()[:500]
