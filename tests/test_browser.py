@@ -133,3 +133,17 @@ def test_view_survives_a_reload_and_the_camera_saves_svg(dashboard, server, tmp_
     target = tmp_path / "chart.svg"
     info.value.save_as(target)
     assert "<svg" in target.read_text()[:500]
+
+
+def test_clicking_a_point_shows_the_sentences_behind_it(dashboard, server):
+    page = dashboard
+    page.goto(f"{server}/?entity=Donald+Trump")
+    chart = page.get_by_test_id("stPlotlyChart").first
+    chart.wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    assert page.locator("mark").count() == 0
+    chart.locator(".scatterlayer .trace .points path").first.click(force=True)
+    page.locator("mark").first.wait_for(timeout=30_000)
+    marked = set(page.locator("mark").all_text_contents())
+    assert marked <= {"Trump", "Donald Trump", "Trump’s", "President Trump"} and "Trump" in marked
+    assert page.locator("mark").count() >= 10
