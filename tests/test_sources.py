@@ -524,6 +524,7 @@ def test_real_fundus_pages_titles_and_dates() -> None:
         assert isinstance(got, RawArticle), got
         titles += _same_title(got.title, entry["title"])
         dates += bool(entry["publishing_date"]) and _same_day(got.date, entry["publishing_date"])
+    print(f"\nfundus pages: titles {titles}/{len(expected)}, dates {dates}/{len(expected)}")
     assert titles / len(expected) >= 0.9, f"titles {titles}/{len(expected)}"
     assert dates / len(expected) >= 0.85, f"dates {dates}/{len(expected)}"
 
