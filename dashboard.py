@@ -106,6 +106,7 @@ def seed_session(view: View) -> None:
         "kind": view.kind, "topics": list(view.topics), "sources": list(view.sources),
         "freq": view.freq, "min_mentions": view.min_mentions, "normalised": view.normalised,
         "smooth": view.smooth, "image_format": view.image_format, "_url_entities": list(view.entities),
+        "all_copies": view.all_copies,
         "_url_dates": (view.since, view.until), "_seeded": True,
     })
 
@@ -131,7 +132,9 @@ def sidebar() -> tuple[View, Filters]:
     until = None if until == last_day.date() else until
     st.session_state["sources"] = [s for s in st.session_state.get("sources", []) if s in all_sources]
     sources = sb.multiselect("Outlets", all_sources, key="sources", placeholder="All outlets")
-    base = Filters(sources=tuple(sources), since=since, until=until)
+    all_copies = sb.toggle("Count every copy of a syndicated story", key="all_copies",
+                           help="Off: a wire story run by several outlets counts once (near-duplicates grouped).")
+    base = Filters(sources=tuple(sources), since=since, until=until, unique_stories=not all_copies)
     topic_opts = cached("topic_options", store_path, version, base)
     st.session_state["topics"] = [t for t in st.session_state.get("topics", []) if t in set(topic_opts["name"])]
     topics = sb.multiselect("Topics", topic_opts["name"].tolist(), key="topics", placeholder="All topics")
@@ -145,7 +148,7 @@ def sidebar() -> tuple[View, Filters]:
     image_format = sb.radio("Camera button saves", ["png", "svg"], format_func=str.upper, key="image_format",
                             horizontal=True)
     view = View(kind, tuple(entities), tuple(topics), tuple(sources), since, until, freq, int(min_mentions),
-                normalised, smooth, image_format)
+                normalised, smooth, image_format, all_copies)
     return view, f
 
 
@@ -318,7 +321,7 @@ def drill_down(pick: tuple[str, pd.Timestamp] | None) -> None:
     cards = [present.sentence_card(r.text, (r.surfaces or "").split("; ") if pd.notna(r.surfaces) else [],
                                    r.tone, r.title if pd.notna(r.title) else None, r.source,
                                    f"{r.date:%d %b %Y}" if pd.notna(r.date) else "undated",
-                                   r.url if pd.notna(r.url) else None) for r in rows.itertuples()]
+                                   r.url if pd.notna(r.url) else None, int(r.copies)) for r in rows.itertuples()]
     st.markdown("\n".join(cards), unsafe_allow_html=True)
     st.download_button("CSV", export.to_bytes(rows, "csv"),
                        export.file_name("sentences", "csv", who=name, topic=topic, period=period), "text/csv",

@@ -147,6 +147,7 @@ def entity_topic_matrix(store: Store, f: Filters, names: list[str]) -> pd.DataFr
 SENTENCES_SHOWN = {
     "date": "datetime64[us]", "source": "string", "title": "string", "url": "string", "article_id": "string",
     "sentence_id": "int64", "text": "string", "tone": "float64", "surfaces": "string", "keywords": "string",
+    "copies": "int64",
 }
 
 
@@ -176,7 +177,7 @@ def sentences_behind(store: Store, f: Filters, name: str | None = None, topic: s
         conditions.append("a.date < ?")
         params.append(pd.Timestamp(end).to_pydatetime())
     frame = store.query(
-        f"SELECT a.date, a.source, a.title, a.url, s.article_id, s.sentence_id, s.text, s.tone, "
+        f"SELECT a.date, a.source, a.title, a.url, s.article_id, s.sentence_id, s.text, s.tone, a.copies, "
         f"{'m.surfaces' if name else 'NULL'} AS surfaces, {'t.keywords' if topic else 'NULL'} AS keywords "
         f"FROM sentences s JOIN articles a USING (article_id) {' '.join(joins)} "
         f"WHERE {where} {''.join(' AND ' + c for c in conditions)} "

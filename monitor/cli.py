@@ -67,6 +67,10 @@ def _print_report(report: IngestReport) -> None:
         print(line, file=err)
     for reason in report.skipped:
         print(f"  skipped {reason}", file=err)
+    other = report.other_languages()
+    if other:
+        print("  stored, not analysed (language): " + ", ".join(f"{code} {n}" for code, n in other.most_common()),
+              file=err)
     print(f"added {report.total('added')}, unchanged {report.total('unchanged')}, "
           f"duplicates {report.total('duplicates')}, skipped {len(report.skipped)}, "
           f"without a date {report.total('undated')} in {report.seconds:.1f} s"

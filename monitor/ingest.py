@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import time
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from monitor import nlp
+from monitor import dedupe, language, nlp
 from monitor.entities import build_entity_map, resolve_article
 from monitor.sources import RawArticle, Skipped, read_paths
 from monitor.store import Store
@@ -36,6 +37,7 @@ class FileReport:
     duplicates: int = 0
     undated: int = 0
     skipped: list[str] = field(default_factory=list)  # "path#N: reason" or "reason"
+    languages: Counter = field(default_factory=Counter)  # stored but not analysed, by language
 
 
 @dataclass
@@ -53,6 +55,10 @@ class IngestReport:
     def total(self, what: str) -> int:
         """Return a total over files: added, unchanged, duplicates or undated."""
         return sum(getattr(r, what) for r in self.files.values())
+
+    def other_languages(self) -> Counter:
+        """Articles stored without analysis because of their language, by language code."""
+        return sum((r.languages for r in self.files.values()), Counter())
 
     @property
     def skipped(self) -> list[str]:
@@ -108,14 +114,21 @@ class _Batcher:
                 self.flush()
 
     def flush(self) -> None:
-        """Run the NLP on the queued articles and store them in one transaction."""
+        """Run the NLP on the queued English articles and store the batch in one transaction."""
         if not self.batch:
             return
-        self.report.model_loaded = True
         texts = [analysed_text(a) for _, a in self.batch]
+        codes = [language.detect(t) for t in texts]
+        english = [t for t, code in zip(texts, codes) if language.is_analysed(code)]
+        self.report.model_loaded |= bool(english)
+        analysed = iter(nlp.analyse(english)) if english else iter(())
         rows = _Rows()
-        for (aid, article), sentences in zip(self.batch, nlp.analyse(texts)):
-            rows.add(aid, article, sentences, self.taxonomy, self.watchlist)
+        for (aid, article), text, code in zip(self.batch, texts, codes):
+            if language.is_analysed(code):
+                rows.add(aid, article, next(analysed), self.taxonomy, self.watchlist, code, text)
+            else:
+                self.report.file(article.path).languages[code] += 1
+                rows.add(aid, article, [], self.taxonomy, self.watchlist, code, text)
         self.store.write_batch(rows.frames())
         self.batch = []
 
@@ -130,8 +143,8 @@ class _Rows:
         self.hits: list[tuple] = []
 
     def add(self, aid: str, article: RawArticle, sentences: Sequence[nlp.Sentence],
-            taxonomy: Taxonomy, watchlist: Watchlist) -> None:
-        """Add one analysed article's rows."""
+            taxonomy: Taxonomy, watchlist: Watchlist, code: str, text: str) -> None:
+        """Add one article's rows (no sentences for a language that is not analysed)."""
         hit_topics: list[str] = []
         for sid, sentence in enumerate(sentences):
             self.sentences.append((aid, sid, sentence.text, sentence.tone))
@@ -147,6 +160,8 @@ class _Rows:
             "path": article.path, "n_sentences": len(sentences),
             "tone": sum(tones) / len(tones) if tones else 0.0,
             "topics": "; ".join(taxonomy.article_topics(hit_topics)), "text": article.text,
+            "language": code, "text_origin": getattr(article, "text_origin", "full"),
+            "story_id": aid, "copies": 1, "signature": dedupe.signature(text),
             "ingested_at": datetime.now(timezone.utc).replace(tzinfo=None),
         })
 
@@ -183,9 +198,18 @@ def ingest(store: Store, paths: Iterable[str | Path], *, mapping: Mapping[str, s
         if progress:
             progress(1)
     batcher.flush()
+    if report.total("added"):
+        refresh_stories(store)
     refresh_entities(store, watchlist)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def refresh_stories(store: Store) -> None:
+    """Regroup every stored article into stories (near-duplicates) and store the groups."""
+    articles = store.query("SELECT article_id, date, signature FROM articles")
+    articles["signature"] = articles["signature"].map(lambda b: bytes(b) if b is not None else None)
+    store.replace_stories(dedupe.group_stories(articles))
 
 
 def refresh_entities(store: Store, watchlist: Watchlist) -> None:

@@ -37,7 +37,7 @@ def highlight(text: str, surfaces: list[str]) -> str:
 
 
 def sentence_card(text: str, surfaces: list[str], tone: float, title: str | None, source: str,
-                  day: str, url: str | None) -> str:
+                  day: str, url: str | None, copies: int = 1) -> str:
     """Return one drill-down entry as HTML: the sentence with names marked, tone, title, outlet, date, link."""
     label = tone_label(tone)
     heading = html.escape(title or "(untitled)")
@@ -48,5 +48,5 @@ def sentence_card(text: str, surfaces: list[str], tone: float, title: str | None
         f'<div style="margin:0 0 .9rem 0;padding:.4rem .7rem;border-left:4px solid {_TONE_COLOURS[label]}">'
         f'<div>{highlight(text, surfaces)}</div>'
         f'<div style="font-size:.8rem;color:#57606a">{heading} · {html.escape(source)} · {html.escape(day)} · '
-        f'tone {tone:+.2f} ({label})</div></div>'
+        f'tone {tone:+.2f} ({label}){f" · story run by {copies} outlets" if copies > 1 else ""}</div></div>'
     )

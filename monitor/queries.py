@@ -21,6 +21,7 @@ class Filters:
     entity_types: tuple[str, ...] = ()    # person | org | place | group
     since: date | datetime | None = None  # inclusive
     until: date | datetime | None = None  # inclusive (the whole day)
+    unique_stories: bool = False          # True: each near-duplicate story once (its first copy)
 
 
 def resolve_entity(store: Store, name: str) -> str | None:
@@ -48,6 +49,8 @@ def where_clause(store: Store, f: Filters, alias: str, with_entity: bool) -> tup
     if f.until is not None:
         clauses.append(f"{alias}.date < ?")
         params.append((pd.Timestamp(f.until).normalize() + pd.Timedelta(days=1)).to_pydatetime())
+    if f.unique_stories:
+        clauses.append(f"NOT {alias}.is_copy")
     if f.sources:
         clauses.append(f"{alias}.source IN ({', '.join('?' * len(f.sources))})")
         params.extend(f.sources)

@@ -25,6 +25,10 @@ ARTICLES: dict[str, str] = {
     "tone": "float64",        # mean VADER compound over the sentences
     "tone_label": STRING,     # positive | neutral | negative
     "topics": STRING,         # the article's topics, most hit first, "; "-joined
+    "language": STRING,       # ISO 639-1 code ("und" when unsure); only English is analysed
+    "text_origin": STRING,    # full | summary (a feed item whose page could not be fetched)
+    "story_id": STRING,       # the article_id of the first copy of the same (near-duplicate) story
+    "copies": "int64",        # how many stored articles carry that story
 }
 
 MENTIONS: dict[str, str] = {

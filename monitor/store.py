@@ -26,7 +26,8 @@ CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS articles (
     article_id VARCHAR PRIMARY KEY, date TIMESTAMP, date_origin VARCHAR, source VARCHAR,
     title VARCHAR, url VARCHAR, path VARCHAR, n_sentences BIGINT, tone DOUBLE, topics VARCHAR,
-    text VARCHAR, ingested_at TIMESTAMP);
+    language VARCHAR, text_origin VARCHAR, story_id VARCHAR, copies BIGINT DEFAULT 1,
+    is_copy BOOLEAN DEFAULT FALSE, signature BLOB, text VARCHAR, ingested_at TIMESTAMP);
 CREATE TABLE IF NOT EXISTS sentences (article_id VARCHAR, sentence_id BIGINT, text VARCHAR, tone DOUBLE);
 CREATE TABLE IF NOT EXISTS raw_mentions (
     article_id VARCHAR, sentence_id BIGINT, start_char INTEGER, end_char INTEGER,
@@ -39,7 +40,7 @@ CREATE TABLE IF NOT EXISTS entity_map (name VARCHAR, key VARCHAR, entity VARCHAR
 _MENTIONS = """
 CREATE OR REPLACE TABLE mentions AS
 SELECT r.article_id, a.date, a.source, r.sentence_id, m.entity, m.entity_type, r.surface,
-       s.tone, a.topics, r.start_char, r.end_char
+       s.tone, a.topics, r.start_char, r.end_char, a.story_id, a.is_copy
 FROM raw_mentions r
 JOIN entity_map m USING (name)
 JOIN articles a USING (article_id)
@@ -180,6 +181,16 @@ class Store:
         with self.transaction() as con:
             con.execute("DELETE FROM entity_map")
             _insert(con, "entity_map", entity_map[["name", "key", "entity", "entity_type"]])
+            con.execute(_MENTIONS)
+
+    def replace_stories(self, stories: pd.DataFrame) -> None:
+        """Set every article's story_id, copies and is_copy, and rebuild the mentions table."""
+        with self.transaction() as con:
+            con.register("_stories", stories)
+            con.execute("UPDATE articles SET story_id = s.story_id, copies = s.copies, "
+                        "is_copy = (s.story_id <> articles.article_id) FROM _stories s "
+                        "WHERE articles.article_id = s.article_id")
+            con.unregister("_stories")
             con.execute(_MENTIONS)
 
     def replace_topics(self, hits: pd.DataFrame, article_topics: pd.DataFrame) -> None:

@@ -29,6 +29,7 @@ class View:
     normalised: bool = True
     smooth: int = 1
     image_format: str = "png"
+    all_copies: bool = False
 
 
 def _one(params: Mapping[str, Sequence[str]], key: str) -> str | None:
@@ -67,6 +68,7 @@ def from_query(params: Mapping[str, Sequence[str]]) -> View:
         normalised=_one(params, "norm") != "0",
         smooth=_int(_one(params, "smooth"), 1, 1, 12),
         image_format=image if image in IMAGE_FORMATS else "png",
+        all_copies=_one(params, "copies") == "all",
     )
 
 
@@ -75,13 +77,15 @@ def to_query(view: View) -> dict[str, str | list[str]]:
     default = asdict(View())
     names = {"kind": "kind", "entities": "entity", "topics": "topic", "sources": "source", "since": "from",
              "until": "to", "freq": "freq", "min_mentions": "min", "normalised": "norm", "smooth": "smooth",
-             "image_format": "img"}
+             "image_format": "img", "all_copies": "copies"}
     out: dict[str, str | list[str]] = {}
     for field, value in asdict(view).items():
         if value == default[field]:
             continue
         if isinstance(value, tuple):
             out[names[field]] = list(value)
+        elif field == "all_copies":
+            out[names[field]] = "all"
         elif isinstance(value, bool):
             out[names[field]] = "1" if value else "0"
         else:
