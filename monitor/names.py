@@ -32,7 +32,8 @@ services court congress senate house federation union club airlines airways moto
 labs capital partners fund exchange reserve board authority police army navy force forces campaign
 administration industries international tv radio channel studios records bureau center centre hospital
 church league organisation organization alliance coalition movement project app platform
-courier herald tribune gazette chronicle daily weekly review
+courier herald tribune gazette chronicle daily weekly review data tracker initiative program programme
+act index survey report taskforce
 """.split())
 # Words that, written just before a name ("Agriculture Secretary Richard Lyng") or just after
 # it with a comma ("Beryl Sprinkel, chairman of ..."), say the name is a person's.

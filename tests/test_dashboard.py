@@ -114,3 +114,10 @@ def test_empty_store_says_how_to_add_articles(app, tmp_path):
     at = app(tmp_path / "nothing.duckdb")
     assert not at.exception
     assert "python -m monitor ingest" in at.info[0].value
+
+
+def test_count_every_copy_toggle_is_kept_in_the_url(app, fiction_store):
+    at = app(fiction_store.path)
+    assert at.sidebar.toggle(key="all_copies").value is False
+    at.sidebar.toggle(key="all_copies").set_value(True).run()
+    assert not at.exception and at.query_params["copies"] in ("all", ["all"])
