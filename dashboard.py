@@ -65,7 +65,9 @@ def ingest_uploads(files, store_path: str) -> None:
     st.success(f"Added {report.total('added')} articles ({report.total('unchanged')} already stored, "
                f"{report.total('duplicates')} duplicates).")
     for reason in report.skipped[:20]:
-        st.warning(f"Skipped {Path(reason.split(': ', 1)[0]).name}: {reason.split(': ', 1)[-1]}")
+        name, _, why = reason.partition(": ")
+        # Escaped: a CSV's column names or a file's name come from the file, and alerts are Markdown.
+        st.warning(f"Skipped {present.markdown_text(Path(name).name)}: {present.markdown_text(why)}")
 
 
 def upload_box(store_path: str, expanded: bool) -> None:
@@ -167,8 +169,26 @@ def entity_picker(sb, kind: str, f: Filters, min_mentions: int) -> list[str]:
 
 view, filters = sidebar()
 st.query_params.from_dict(viewstate.to_query(view))
+REFRESH = {0: "Off", 30: "Every 30 s", 60: "Every minute", 300: "Every 5 minutes"}
 with st.sidebar:
     upload_box(store_path, expanded=False)
+    refresh = st.selectbox("Refresh when new articles arrive", list(REFRESH), format_func=REFRESH.get,
+                           key="refresh", help="For a running `python -m monitor watch`: the page redraws "
+                                               "when the store has changed.")
+
+
+@st.fragment(run_every=refresh or None)
+def watch_store(seen: int) -> None:
+    """Rerun the whole page when an ingest (e.g. a running watch) has changed the store."""
+    try:
+        if Store(store_path, read_only=True).version() != seen:
+            st.rerun()
+    except StoreError:
+        pass
+
+
+if refresh:
+    watch_store(version)
 
 kind_word = KINDS[view.kind].lower()
 top = cached("top_entities", store_path, version, filters, view.kind, None, 15, view.min_mentions)
@@ -216,10 +236,16 @@ kpis[0].metric("Articles", f"{int(cached('period_totals', store_path, version, f
 every = cached("entity_options", store_path, version, filters, view.kind, view.min_mentions)
 kpis[1].metric(f"Mentions of {kind_word}", f"{int(every['mentions'].sum()):,}")
 kpis[2].metric(f"{KINDS[view.kind]} mentioned", f"{len(every):,}")
-kpis[3].metric("Most mentioned", top["name"].iloc[0] if len(top) else "–")
+kpis[3].metric("Most mentioned", present.markdown_text(top["name"].iloc[0]) if len(top) else "–")
+languages = cached("language_counts", store_path, version, filters)
+others = languages[~languages["language"].isin(["en", "und"])]
 st.caption(f"{span[0]:%d %b %Y} – {span[1]:%d %b %Y} · by {period_word}"
-           + (f" · topics: {', '.join(view.topics)}" if view.topics else "")
-           + (f" · outlets: {', '.join(view.sources)}" if view.sources else ""))
+           # Outlet and topic names are data, and captions are Markdown: escaped to show as written.
+           + (f" · topics: {', '.join(map(present.markdown_text, view.topics))}" if view.topics else "")
+           + (f" · outlets: {', '.join(map(present.markdown_text, view.sources))}" if view.sources else "")
+           + (" · each syndicated story counted once" if not view.all_copies else " · every copy counted")
+           + (" · not analysed (other languages): " + ", ".join(f"{r.language} {r.articles}" for r in
+                                                               others.itertuples()) if len(others) else ""))
 if top.empty:
     st.info("No mentions match these filters. Widen the dates, clear a topic or outlet, or lower the minimum.")
     st.stop()
@@ -251,7 +277,7 @@ topic_names = list(view.topics) or cached("topic_options", store_path, version, 
 topic_filter = replace(filters, entities=tuple(view.entities))
 tseries = analytics.smooth_tone(cached("topic_series", store_path, version, topic_filter, freq, topic_names), view.smooth)
 tcolors = charts.colors_for(topic_names)
-scope = f" in articles mentioning {', '.join(view.entities)}" if view.entities else ""
+scope = f" in articles mentioning {', '.join(map(present.markdown_text, view.entities))}" if view.entities else ""
 left, right = st.columns(2)
 fig = charts.mentions_chart(tseries, normalised=view.normalised, colors=tcolors, subject="topics",
                             title=f"Topic coverage per {period_word} ({measure})")

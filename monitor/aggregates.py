@@ -183,3 +183,10 @@ def sentences_behind(store: Store, f: Filters, name: str | None = None, topic: s
         f"WHERE {where} {''.join(' AND ' + c for c in conditions)} "
         "ORDER BY a.date DESC, s.article_id, s.sentence_id LIMIT ?", params + [limit])
     return _typed(frame, SENTENCES_SHOWN)
+
+
+def language_counts(store: Store, f: Filters) -> pd.DataFrame:
+    """Return the articles per language under the filters (other languages are stored, not analysed)."""
+    where, params = where_clause(store, replace(f, entities=(), entity_types=(), topics=()), "a", False)
+    return store.query(f"SELECT language, count(*) AS articles FROM articles a WHERE {where} "
+                       "GROUP BY language ORDER BY articles DESC, language", params)

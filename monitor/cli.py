@@ -1,8 +1,9 @@
-"""The command line: `python -m monitor ingest | export | info`.
+"""The command line: `python -m monitor ingest | watch | export | info`.
 
 Exit status: 0 when everything was ingested; 1 when some inputs were skipped (each
-is listed with its reason); 2 for a usage error; 3 when the store or a settings file
-cannot be used.
+is listed with its reason); 2 for a usage error (and `watch` with no feeds listed);
+3 when the store or a settings file cannot be used; 130 when interrupted. `watch` ends with 0 after its
+rounds or on Ctrl-C / SIGTERM.
 """
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from pathlib import Path
 
 from monitor import analytics, export, queries
 from monitor.ingest import IngestReport, ingest
+from monitor.sources import DEFAULT_MAX_BYTES
+from monitor.sources.records import FIELDS
 from monitor.store import Store, StoreError, default_path
 from monitor.topics import Taxonomy
 from monitor.watchlist import Watchlist, WatchlistError
 
-EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_STORE = 0, 1, 2, 3
+EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_STORE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXPORTS = ("articles", "mentions", "topics", "timeline")
 
 
@@ -27,13 +30,16 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--store", help=f"store file (default: $MONITOR_STORE or {default_path()})")
     ing = sub.add_parser("ingest", parents=[common], help="read articles into the store")
-    ing.add_argument("paths", nargs="+", help="files or folders (searched recursively)")
+    ing.add_argument("paths", nargs="+", help="files, folders (searched recursively) or http(s) URLs")
     ing.add_argument("--topics", help="topic taxonomy TOML (default: data/topics.toml)")
     ing.add_argument("--watchlist", help="watchlist TOML (default: data/watchlist.toml)")
     ing.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
                      help="read FIELD (text, title, date, source, url) from COLUMN in JSON/CSV input")
-    ing.add_argument("--batch-size", type=int, default=200)
+    ing.add_argument("--batch-size", type=_positive, default=200, metavar="N", help="articles per transaction")
+    ing.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES, metavar="N",
+                     help=f"skip files larger than N bytes, after gunzip (default {DEFAULT_MAX_BYTES:,}: 50 MB)")
     ing.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_watch(sub, common)
     exp = sub.add_parser("export", parents=[common], help="write a frame as CSV, Parquet or JSON")
     exp.add_argument("what", choices=EXPORTS)
     exp.add_argument("--format", choices=export.FORMATS, default="csv")
@@ -48,12 +54,48 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_watch(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the `watch` command: poll feeds and ingest what is new."""
+    from monitor.watch import DEFAULT_FEEDS
+
+    w = sub.add_parser("watch", parents=[common], help="poll feeds every so often and ingest what is new")
+    w.add_argument("--feeds", default=str(DEFAULT_FEEDS), help=f"feeds TOML (default: {DEFAULT_FEEDS})")
+    w.add_argument("--every", type=_every, default="15m", help="time between rounds: 30s, 15m, 1h (default 15m)")
+    w.add_argument("--rounds", type=_positive, help="stop after N rounds (default: until Ctrl-C)")
+    w.add_argument("--topics", help="topic taxonomy TOML (default: data/topics.toml)")
+    w.add_argument("--watchlist", help="watchlist TOML (default: data/watchlist.toml)")
+
+
+def _every(text: str) -> float:
+    """Return --every in seconds, or a usage error."""
+    from monitor.watch import parse_every
+
+    try:
+        return parse_every(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _positive(text: str) -> int:
+    """Return a whole number of at least 1, or a usage error."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
+class UsageError(ValueError):
+    """The command line's words are off (exit status 2, like argparse's own errors)."""
+
+
 def _mapping(pairs: Sequence[str]) -> dict[str, str]:
+    """Return --map FIELD=COLUMN pairs as a dict; raises UsageError on a malformed pair."""
     out = {}
     for pair in pairs:
         field, sep, column = pair.partition("=")
         if not sep or not field or not column:
-            raise SystemExit(f"--map expects FIELD=COLUMN, got {pair!r}")
+            raise UsageError(f"--map expects FIELD=COLUMN, got {pair!r}")
+        if field.strip() not in FIELDS:
+            raise UsageError(f"--map field must be one of {', '.join(FIELDS)}, got {field.strip()!r}")
         out[field.strip()] = column.strip()
     return out
 
@@ -80,14 +122,32 @@ def _print_report(report: IngestReport) -> None:
 def _ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    mapping = _mapping(args.map)  # before anything is created: a usage error leaves no store behind
     store = Store(args.store)
     taxonomy = Taxonomy.load(args.topics)
     watchlist = Watchlist.load(args.watchlist)
     with tqdm(desc="articles", unit=" art", disable=args.quiet or None, file=sys.stderr) as bar:
-        report = ingest(store, args.paths, mapping=_mapping(args.map), taxonomy=taxonomy,
-                        watchlist=watchlist, batch_size=args.batch_size, progress=bar.update)
+        report = ingest(store, args.paths, mapping=mapping, taxonomy=taxonomy,
+                        watchlist=watchlist, batch_size=args.batch_size, progress=bar.update,
+                        max_bytes=args.max_bytes)
     _print_report(report)
     return EXIT_SKIPPED if report.skipped else EXIT_OK
+
+
+def _watch(args: argparse.Namespace) -> int:
+    from monitor import watch
+
+    feeds = watch.load_feeds(args.feeds)
+    if not feeds:
+        print(f"no feeds listed in {args.feeds}: add [[feed]] tables with url = \"https://...\"", file=sys.stderr)
+        return EXIT_USAGE
+    store, taxonomy, watchlist = Store(args.store), Taxonomy.load(args.topics), Watchlist.load(args.watchlist)
+    print(f"watching {len(feeds)} feeds every {args.every:g} s into {store.path} (Ctrl-C stops)",
+          file=sys.stderr, flush=True)
+    with watch.interrupt_on_signals():
+        # watch() catches the interrupt itself, logs its summary and returns.
+        watch.watch(store, feeds, every=args.every, rounds=args.rounds, taxonomy=taxonomy, watchlist=watchlist)
+    return EXIT_OK
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -127,7 +187,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return the exit status."""
     args = _parser().parse_args(argv)
     try:
-        return {"ingest": _ingest, "export": _export, "info": _info}[args.command](args)
+        return {"ingest": _ingest, "watch": _watch, "export": _export, "info": _info}[args.command](args)
+    except UsageError as exc:
+        print(f"usage error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted: whole batches already written stay stored; run the same command again to finish",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
     except (StoreError, WatchlistError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_STORE

@@ -102,24 +102,26 @@ def _parse_metadata_text(text: str) -> datetime | None:
     return found
 
 
-def parse_date_prefix(line: str) -> tuple[datetime, str] | None:
+def parse_date_prefix(line: str, *, any_era: bool = False) -> tuple[datetime, str] | None:
     """Return (date, rest of the line) when ``line`` starts with an explicit date, else None.
 
     The date is the longest prefix of up to six words that parses; words that do not
     change the result ("2024-08-13 and", where "and" is a filler to the parsers) are
     left to the rest. Used for header lines such as ``date 2024-08-13 The first...``.
+    ``any_era`` also accepts dates before 1900 or in the future (the caller then knows
+    where a garbage date ends; ``parse_date`` of the result says whether it is plausible).
     """
     words = line.split()
     found: tuple[int, datetime] | None = None
     for n in range(min(MAX_PREFIX_WORDS, len(words)), 0, -1):
-        parsed = _parse_string(" ".join(words[:n]))
+        parsed = _parse_string(" ".join(words[:n]), any_era)
         if parsed is not None:
             found = (n, parsed)
             break
     if found is None:
         return None
     n, parsed = found
-    while n > 1 and _parse_string(" ".join(words[: n - 1])) == parsed:
+    while n > 1 and _parse_string(" ".join(words[: n - 1]), any_era) == parsed:
         n -= 1
     return parsed, _after_words(line, n)
 
@@ -142,15 +144,16 @@ def dateline_date(text: str) -> datetime | None:
     return None
 
 
-def _parse_string(text: str) -> datetime | None:
-    """Return the plausible naive-UTC date a string names explicitly, or None."""
+def _parse_string(text: str, any_era: bool = False) -> datetime | None:
+    """Return the plausible (any, with ``any_era``) naive-UTC date a string names explicitly, or None."""
     text = text.strip()
     if not text or len(text) > 100:
         return None
     if _EPOCH_DIGITS.fullmatch(text):
-        return _plausible(_from_epoch(int(text)))
-    parsed = _parse_iso(text) or _parse_dateutil(text) or _parse_dateparser(text)
-    return _plausible(parsed)
+        parsed = _from_epoch(int(text))
+    else:
+        parsed = _parse_iso(text) or _parse_dateutil(text) or _parse_dateparser(text)
+    return parsed if any_era else _plausible(parsed)
 
 
 def _parse_iso(text: str) -> datetime | None:

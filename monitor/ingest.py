@@ -19,7 +19,7 @@ import pandas as pd
 
 from monitor import dedupe, language, nlp
 from monitor.entities import build_entity_map, resolve_article
-from monitor.sources import RawArticle, Skipped, read_paths
+from monitor.sources import DEFAULT_MAX_BYTES, RawArticle, Skipped, read_paths
 from monitor.store import Store
 from monitor.topics import Taxonomy
 from monitor.watchlist import Watchlist
@@ -129,8 +129,17 @@ class _Batcher:
             else:
                 self.report.file(article.path).languages[code] += 1
                 rows.add(aid, article, [], self.taxonomy, self.watchlist, code, text)
-        self.store.write_batch(rows.frames())
+        self._stored_meanwhile(self.store.write_batch(rows.frames()))
         self.batch = []
+
+    def _stored_meanwhile(self, ids: set[str]) -> None:
+        """Count as unchanged, not added, the articles another ingest running at the same time stored first."""
+        for aid, article in self.batch:
+            if aid in ids:
+                counts = self.report.file(article.path)
+                counts.added -= 1
+                counts.unchanged += 1
+                counts.undated -= article.date is None
 
 
 class _Rows:
@@ -176,13 +185,16 @@ class _Rows:
         }
 
 
-def ingest(store: Store, paths: Iterable[str | Path], *, mapping: Mapping[str, str] | None = None,
+def ingest(store: Store, paths: Iterable[str | Path | object], *, mapping: Mapping[str, str] | None = None,
            taxonomy: Taxonomy | None = None, watchlist: Watchlist | None = None,
-           batch_size: int = BATCH_SIZE, progress: Callable[[int], None] | None = None) -> IngestReport:
-    """Read `paths`, analyse what is new, store it, and re-resolve names over the whole store.
+           batch_size: int = BATCH_SIZE, progress: Callable[[int], None] | None = None,
+           max_bytes: int = DEFAULT_MAX_BYTES) -> IngestReport:
+    """Read `paths` (files, folders, http(s) URLs or prepared web inputs), analyse what is new, store it,
+    and re-resolve names and stories over the whole store.
 
     Returns the report of what was added, unchanged, duplicated and skipped, per file.
-    A bad file or record is reported and skipped; what was stored stays stored.
+    A bad file or record is reported and skipped (a file over `max_bytes` too); what was
+    stored stays stored, and an ingest killed half-way is finished by running it again.
     """
     started = time.perf_counter()
     taxonomy = taxonomy or Taxonomy.load()
@@ -190,7 +202,7 @@ def ingest(store: Store, paths: Iterable[str | Path], *, mapping: Mapping[str, s
     report = IngestReport()
     sync_topics(store, taxonomy)
     batcher = _Batcher(store, taxonomy, watchlist, report, batch_size)
-    for item in read_paths(paths, mapping=mapping):
+    for item in read_paths(paths, mapping=mapping, max_bytes=max_bytes):
         if isinstance(item, Skipped):
             report.file(item.path).skipped.append(f"{item.path}: {item.reason}")
         else:
@@ -198,7 +210,8 @@ def ingest(store: Store, paths: Iterable[str | Path], *, mapping: Mapping[str, s
         if progress:
             progress(1)
     batcher.flush()
-    if report.total("added"):
+    # Stale also when an earlier ingest was killed after its last batch, before this step.
+    if store.stories_stale():
         refresh_stories(store)
     refresh_entities(store, watchlist)
     report.seconds = time.perf_counter() - started
@@ -207,14 +220,18 @@ def ingest(store: Store, paths: Iterable[str | Path], *, mapping: Mapping[str, s
 
 def refresh_stories(store: Store) -> None:
     """Regroup every stored article into stories (near-duplicates) and store the groups."""
-    articles = store.query("SELECT article_id, date, signature FROM articles")
+    store.rebuild_stories(_group_stories)
+
+
+def _group_stories(articles: pd.DataFrame) -> pd.DataFrame:
+    """Return the story of each article (DuckDB hands BLOB signatures over as bytearray)."""
     articles["signature"] = articles["signature"].map(lambda b: bytes(b) if b is not None else None)
-    store.replace_stories(dedupe.group_stories(articles))
+    return dedupe.group_stories(articles)
 
 
 def refresh_entities(store: Store, watchlist: Watchlist) -> None:
     """Re-run corpus-wide name resolution and the watchlist over everything stored."""
-    store.replace_entity_map(build_entity_map(store.name_stats(), watchlist))
+    store.rebuild_entity_map(lambda stats: build_entity_map(stats, watchlist))
 
 
 def sync_topics(store: Store, taxonomy: Taxonomy) -> bool:

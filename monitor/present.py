@@ -12,6 +12,19 @@ from urllib.parse import urlparse
 from monitor.schema import tone_label
 
 _TONE_COLOURS = {"positive": "#1a7f37", "neutral": "#6e7781", "negative": "#cf222e"}
+# What Markdown and Streamlit's extensions read as syntax (links, images, emphasis, code,
+# :colour[...] and :material/...: directives, $maths$, HTML, entities); a backslash before
+# any ASCII punctuation shows it as itself.
+_MARKDOWN_SYNTAX = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&\"'=^])")
+
+
+def markdown_text(text: str) -> str:
+    """Return ``text`` escaped for Streamlit's Markdown (captions, alerts, metrics): shown as written.
+
+    An outlet or name from an article must not become an image that loads from a remote
+    server, a link, emphasis or a coloured label when a caption mentions it.
+    """
+    return _MARKDOWN_SYNTAX.sub(r"\\\1", text)
 
 
 def safe_url(url: str | None) -> str | None:

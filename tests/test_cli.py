@@ -73,3 +73,16 @@ def test_export_formats_and_filters(seeded, tmp_path):
     assert len(pd.read_parquet(topics)) == 0
     articles = pd.read_csv(pd.io.common.StringIO(run("export", "articles", store=store).stdout))
     assert articles.loc[0, "date"].startswith("2024-08-13")
+
+
+@pytest.mark.parametrize("args", [["--map", "bogus=x"], ["--map", "text"], ["--batch-size", "0"],
+                                  ["--max-bytes", "-1"]])
+def test_bad_options_are_usage_errors(tmp_path, args):
+    result = run("ingest", str(SEEDS), *args, store=tmp_path / "s.duckdb")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert not (tmp_path / "s.duckdb").exists()
+
+
+def test_max_bytes_skips_bigger_files(tmp_path):
+    result = run("ingest", str(SEEDS), "--max-bytes", "1000", "--quiet", store=tmp_path / "s.duckdb")
+    assert result.returncode == 1 and "limit" in result.stderr and "added 0" in result.stderr

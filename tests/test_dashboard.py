@@ -121,3 +121,19 @@ def test_count_every_copy_toggle_is_kept_in_the_url(app, fiction_store):
     assert at.sidebar.toggle(key="all_copies").value is False
     at.sidebar.toggle(key="all_copies").set_value(True).run()
     assert not at.exception and at.query_params["copies"] in ("all", ["all"])
+
+
+def test_other_languages_are_counted_and_auto_refresh_can_be_set(app, tmp_path):
+    from monitor.ingest import ingest
+    from monitor.store import Store
+    from tests.test_dedupe import PORTUGUESE, WIRE
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "en.txt").write_text(f"date 2021-03-02\nsource: The Northbridge Courier\n{WIRE}\n")
+    (folder / "pt.txt").write_text(f"date 2021-03-02\nsource: Jornal do Porto\n{PORTUGUESE}\n")
+    ingest(Store(tmp_path / "s.duckdb"), [folder])
+    at = app(tmp_path / "s.duckdb")
+    assert any("not analysed (other languages): pt 1" in c.value for c in at.caption)
+    at.sidebar.selectbox(key="refresh").set_value(30).run()
+    assert not at.exception

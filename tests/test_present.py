@@ -1,5 +1,7 @@
 """Article text on the page is shown as text: escaped, names marked, only http(s) links."""
-from monitor.present import highlight, safe_url, sentence_card
+import re
+
+from monitor.present import highlight, markdown_text, safe_url, sentence_card
 
 
 def test_highlight_marks_whole_names_and_escapes_the_rest():
@@ -22,3 +24,11 @@ def test_only_http_links():
         assert safe_url(bad) is None
     card = sentence_card("Text.", [], 0.2, "Tram", "Courier", "01 Mar 2021", "https://x.example/\"onmouseover=1")
     assert 'href="https://x.example/&quot;onmouseover=1"' in card
+
+
+def test_markdown_text_leaves_no_markdown_syntax_active():
+    hostile = "![beacon](http://127.0.0.1:9/b.png) [Courier](javascript:alert(1)) **s** :red[t] $x$ <i>a</i> &amp;"
+    escaped = markdown_text(hostile)
+    assert re.search(r"(?<!\\)[!\[\]()*:$<>&]", escaped) is None
+    assert re.sub(r"\\(.)", r"\1", escaped) == hostile  # shown exactly as written
+    assert markdown_text("Mara Velloso") == "Mara Velloso"

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from monitor.dates import dateline_date
-from monitor.sources.decode import normalise_text
+from monitor.sources.decode import LONE_SURROGATE, normalise_text
 from monitor.sources.model import Item, RawArticle, Skipped
 
 
@@ -17,7 +17,7 @@ def clean_field(value: object) -> str | None:
         value = value.get("name") or value.get("title")
     if not isinstance(value, str):
         return None
-    cleaned = " ".join(unicodedata.normalize("NFC", value).split())
+    cleaned = " ".join(unicodedata.normalize("NFC", LONE_SURROGATE.sub("\ufffd", value)).split())
     return cleaned or None
 
 
@@ -45,5 +45,6 @@ def make_article(
         date_origin=origin,
         source=clean_field(fields.get("source")),
         url=clean_field(fields.get("url")),
-        path=path,
+        # A file name that is not UTF-8 holds lone surrogates (surrogateescape), which cannot be stored.
+        path=LONE_SURROGATE.sub("\ufffd", path),
     )

@@ -14,6 +14,9 @@ CP1252_CHAOS_MARGIN = 0.05
 BINARY = "binary or undecodable content"
 
 MANY_NEWLINES = re.compile(r"\n{3,}")
+# A JSON "\ud800" escape decodes to a lone surrogate, which no encoder accepts (hashing,
+# DuckDB): it becomes U+FFFD, as a broken byte does when decoding.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def decode_bytes(data: bytes) -> str | None:
@@ -64,7 +67,11 @@ def _decode_legacy(data: bytes) -> str | None:
 
 
 def normalise_text(text: str) -> str:
-    """Return ``text`` in NFC with \\n line ends, no trailing spaces, at most one blank line in a row."""
+    """Return ``text`` in NFC with \\n line ends, no trailing spaces, at most one blank line in a row.
+
+    Lone surrogates become U+FFFD.
+    """
+    text = LONE_SURROGATE.sub("\ufffd", text)
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     return MANY_NEWLINES.sub("\n\n", text).strip()

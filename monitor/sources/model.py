@@ -17,6 +17,7 @@ class RawArticle:
     source: str | None        # outlet / publisher
     url: str | None
     path: str                 # file path; "#<n>" (1-based) added for files holding many records
+    text_origin: str = "full"  # "full", or "summary": a feed's summary whose page could not be read
 
 
 @dataclass(frozen=True)

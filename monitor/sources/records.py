@@ -26,6 +26,7 @@ FIELD_CANDIDATES: dict[str, tuple[str, ...]] = {
     "url": ("url", "link"),
 }
 RECORD_LISTS = ("articles", "items", "data")
+TOO_DEEP = "invalid JSON: nested too deeply to read"
 
 
 def check_mapping(mapping: Mapping[str, str] | None) -> None:
@@ -46,6 +47,10 @@ def read_json(data: bytes, path: str, mapping: Mapping[str, str] | None) -> Iter
     except json.JSONDecodeError as exc:
         yield Skipped(path, f"invalid JSON at line {exc.lineno}: {exc.msg}")
         return
+    except RecursionError:
+        # json recurses per nesting level: "[[[[..." thousands deep exhausts the stack.
+        yield Skipped(path, TOO_DEEP)
+        return
     records = _json_records(document)
     if isinstance(records, str):
         yield Skipped(path, records)
@@ -61,7 +66,7 @@ def _json_records(document: object) -> list[object] | dict[str, object] | str:
     if isinstance(document, list):
         return document
     if not isinstance(document, dict):
-        return f"JSON holds a {_type_name(document)}, not an object or a list of objects"
+        return f"JSON holds {_a_type(document)}, not an object or a list of objects"
     lowered = {str(key).lower(): value for key, value in document.items()}
     for key in RECORD_LISTS:
         if isinstance(lowered.get(key), list):
@@ -83,6 +88,9 @@ def read_jsonl(data: bytes, path: str, mapping: Mapping[str, str] | None) -> Ite
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             yield Skipped(where, f"invalid JSON at column {exc.colno}: {exc.msg}")
+            continue
+        except RecursionError:
+            yield Skipped(where, TOO_DEEP)
             continue
         yield _record_article(record, where, mapping)
 
@@ -152,14 +160,14 @@ def _missing_text_reason(mapping: Mapping[str, str] | None, kind: str) -> str:
 def _record_article(record: object, where: str, mapping: Mapping[str, str] | None) -> Item:
     """Return the article in one JSON object or CSV row, or a Skipped saying what is wrong."""
     if not isinstance(record, dict):
-        return Skipped(where, f"record is a {_type_name(record)}, not an object")
+        return Skipped(where, f"record is {_a_type(record)}, not an object")
     keys = _resolve_fields([key for key in record if isinstance(key, str)], mapping)
     text_key = keys["text"]
     if text_key is None:
         return Skipped(where, _missing_text_reason(mapping, "field"))
     text = record[text_key]
     if text is not None and not isinstance(text, str):
-        return Skipped(where, f"text field {text_key!r} holds a {_type_name(text)}, not a string")
+        return Skipped(where, f"text field {text_key!r} holds {_a_type(text)}, not a string")
     if not text or not text.strip():
         return Skipped(where, f"empty text in field {text_key!r}")
     values = {field: (record[key] if key is not None else None) for field, key in keys.items()}
@@ -167,6 +175,12 @@ def _record_article(record: object, where: str, mapping: Mapping[str, str] | Non
     return make_article(
         where, text, date, "metadata", title=values["title"], source=values["source"], url=values["url"],
     )
+
+
+def _a_type(value: object) -> str:
+    """Return a JSON value's type with its article ("a number", "an object")."""
+    name = _type_name(value)
+    return f"{'an' if name[:1] in 'aeiou' else 'a'} {name}"
 
 
 def _type_name(value: object) -> str:

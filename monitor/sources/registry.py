@@ -1,15 +1,17 @@
-"""The readers by file suffix, and reading files and folders through them."""
+"""The readers by file suffix, and reading files, folders and URLs through them."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
+from monitor.fetch import Fetcher
 from monitor.sources.feeds import read_feed, read_xml
 from monitor.sources.files import DEFAULT_MAX_BYTES, format_suffix, iter_files, load_bytes
 from monitor.sources.html import read_html
 from monitor.sources.model import Item, Reader, Skipped
 from monitor.sources.records import check_mapping, read_csv, read_json, read_jsonl
 from monitor.sources.text import read_text
+from monitor.sources.web import WebInput, is_url, read_url
 
 READERS: dict[str, Reader] = {
     ".txt": read_text,
@@ -30,17 +32,26 @@ SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(READERS)
 
 
 def read_paths(
-    paths: Iterable[str | Path],
+    paths: Iterable[str | Path | WebInput],
     mapping: Mapping[str, str] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    fetcher: Fetcher | None = None,
 ) -> Iterator[Item]:
-    """Yield every article (or Skipped) in ``paths``, one file in memory at a time."""
+    """Yield every article (or Skipped) in ``paths``, one file or URL in memory at a time.
+
+    ``paths`` holds files, folders, and http(s) URLs (read by ``monitor.sources.web``
+    with ``fetcher``, default settings when None; ``max_bytes`` and ``mapping`` are for files).
+    """
     check_mapping(mapping)
-    for item in iter_files(paths):
-        if isinstance(item, Skipped):
-            yield item
-        else:
-            yield from read_file(item, mapping, max_bytes)
+    for raw in paths:
+        if is_url(raw):
+            yield from read_url(raw, fetcher)
+            continue
+        for item in iter_files([raw]):
+            if isinstance(item, Skipped):
+                yield item
+            else:
+                yield from read_file(item, mapping, max_bytes)
 
 
 def read_file(

@@ -107,7 +107,12 @@ def _header_line(line: str) -> tuple[str, object, str] | None:
         found = parse_date_prefix(value)
         if found is not None:
             return field, found[0], found[1]
-        return (field, None, "") if colon else None
+        if colon:
+            return field, None, ""
+        # A date before 1900 or in the future is garbage, but the line is still a header:
+        # it must not become the body's first sentence.
+        garbage = parse_date_prefix(value, any_era=True)
+        return (field, None, garbage[1]) if garbage is not None else None
     if colon:
         return field, value, ""
     if field == "url":

@@ -1,0 +1,193 @@
+"""Watching feeds over real HTTP on 127.0.0.1: rounds, conditional requests, the CLI, Ctrl-C and SIGTERM."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from monitor.fetch import Fetcher, FetchSettings
+from monitor.store import Store
+from monitor.watch import DEFAULT_FEEDS, Feed, FeedsError, load_feeds, parse_every, watch
+from monitor.watchlist import Watchlist
+from tests.conftest import ROOT
+from tests.loopback import Server, courier_site, ledger_site, loopback_only, server  # noqa: F401
+
+QUICK = FetchSettings(backoff=0.01, read_timeout=5.0)
+COURIER_DATES = {datetime(2024, 8, 13, 15), datetime(2024, 8, 14, 7, 30), datetime(2024, 8, 15, 7)}
+LEDGER_DATES = {datetime(2024, 8, 16, 18, 15), datetime(2024, 8, 17, 10)}
+
+
+def with_validators(route, etag: str, last_modified: str):
+    """Wrap a route: answer 304 to a request carrying its ETag or Last-Modified."""
+    def answer(request, hit):
+        if request.headers.get("if-none-match") == etag or request.headers.get("if-modified-since") == last_modified:
+            return 304, {"ETag": etag, "Last-Modified": last_modified}, b""
+        status, headers, body = route(request, hit)
+        return status, {**headers, "ETag": etag, "Last-Modified": last_modified}, body
+    return answer
+
+
+# --------------------------------------------------------------------------- settings
+
+@pytest.mark.parametrize("text, seconds", [("30s", 30), ("15m", 900), ("1h", 3600), ("90", 90), (" 2M ", 120),
+                                           ("0.5s", 0.5)])
+def test_parse_every(text: str, seconds: float) -> None:
+    assert parse_every(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "15x", "0s", "-1m", "m", "1h30m"])
+def test_parse_every_refuses(text: str) -> None:
+    with pytest.raises(ValueError, match="30s, 15m or 1h"):
+        parse_every(text)
+
+
+def test_load_feeds(tmp_path: Path) -> None:
+    good = tmp_path / "feeds.toml"
+    good.write_text('[[feed]]\nurl = "https://courier.example/rss#top"\nname = "Courier"\n'
+                    '[[feed]]\nurl = "http://ledger.example/feed.xml"\n'
+                    '[[feed]]\nurl = "https://courier.example/rss"\nname = "again"\n')
+    assert load_feeds(good) == [Feed("https://courier.example/rss", "Courier"),
+                                Feed("http://ledger.example/feed.xml", "ledger.example/feed.xml")]
+    assert load_feeds(DEFAULT_FEEDS) == []  # the shipped file lists no real feed
+    bad = tmp_path / "bad.toml"
+    for text, problem in [('[[feed]]\nurl = "file:///etc/passwd"\n', "feed 1: file:///etc/passwd: only http"),
+                          ('[[feed]]\nname = "x"\n', "feed 1 has no url"),
+                          ("[[feed]\n", "invalid TOML"),
+                          ('feed = "x"\n', "must be a list")]:
+        bad.write_text(text)
+        with pytest.raises(FeedsError, match=problem):
+            load_feeds(bad)
+    with pytest.raises(FeedsError, match="cannot read the feeds file"):
+        load_feeds(tmp_path / "none.toml")
+
+
+# --------------------------------------------------------------------------- rounds
+
+def test_two_rounds_conditional_requests_and_errors(server: Server, tmp_path: Path) -> None:
+    courier = courier_site(server)
+    server.routes["/courier/feed.xml"] = with_validators(server.routes["/courier/feed.xml"], '"c1"',
+                                                         "Thu, 15 Aug 2024 07:00:00 GMT")
+    ledger = ledger_site(server)   # no validators: answered in full every round
+    feeds = [Feed(courier, "Courier"), Feed(ledger, "Ledger"), Feed(server.url("/gone.xml"), "Gone")]
+    store, lines = Store(tmp_path / "w.duckdb"), []
+    summary = watch(store, feeds, every=0.05, rounds=2, fetcher=Fetcher(QUICK), watchlist=Watchlist(),
+                    log=lines.append)
+    assert (summary.rounds, summary.new, summary.not_modified, summary.errors) == (2, 5, 1, 2)
+    first, second, final = lines
+    assert "round 1: 5 new, 0 not modified, 1 errors" in first and "  Courier: 3 new" in first
+    assert "  Ledger: 2 new" in first and "  Gone: error: HTTP 404 Not Found" in first
+    assert "round 2: 0 new, 1 not modified, 1 errors" in second and "  Courier: not modified" in second
+    assert "  Ledger: 0 new" in second and final == "watch stopped after 2 rounds: 5 new articles, " \
+        "1 not modified, 2 errors"
+    polls = server.hits("/courier/feed.xml")
+    assert "if-none-match" not in polls[0].headers
+    assert polls[1].headers["if-none-match"] == '"c1"'
+    assert polls[1].headers["if-modified-since"] == "Thu, 15 Aug 2024 07:00:00 GMT"
+    assert store.meta(f"feed:{courier}:etag") == '"c1"' and store.meta(f"feed:{ledger}:etag") == ""
+    # Round 2 read the ledger again but fetched none of its item pages a second time.
+    assert len(server.hits("/ledger/ferry.html")) == 1 and len(server.hits("/courier/tram.html")) == 1
+    stored = store.query("SELECT source, date, title, url, path, text_origin FROM articles")
+    assert len(stored) == 5 and set(stored["date"]) == COURIER_DATES | LEDGER_DATES
+    origins = stored.groupby("source")["text_origin"].agg(set).to_dict()
+    assert origins == {"The Northbridge Courier": {"full"}, "Lakeside Ledger": {"summary"}}
+    assert f"{courier}#1" in set(stored["path"])
+
+
+def test_interrupt_during_a_round_stops_cleanly(server: Server, tmp_path: Path) -> None:
+    server.routes["/slow.xml"] = lambda request, hit: (server.release.wait(10), (200, {}, b""))[1]
+    timer = threading.Timer(0.3, lambda: _interrupt_main())
+    lines: list[str] = []
+    timer.start()
+    started = time.monotonic()
+    summary = watch(Store(tmp_path / "w.duckdb"), [Feed(server.url("/slow.xml"), "Slow")], every=60,
+                    fetcher=Fetcher(QUICK), log=lines.append)
+    assert summary.interrupted and summary.rounds == 0 and time.monotonic() - started < 3
+    assert lines == ["watch stopped after 0 rounds (interrupted): 0 new articles, 0 not modified, 0 errors"]
+
+
+def _interrupt_main() -> None:
+    import _thread
+
+    _thread.interrupt_main()
+
+
+# --------------------------------------------------------------------------- the command line
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "monitor", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, env=_env())
+
+
+def _env() -> dict[str, str]:
+    """The environment without proxies: the children talk to 127.0.0.1 only."""
+    return {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+
+
+def test_cli_ingest_urls_stores_every_item_with_its_date(server: Server, tmp_path: Path) -> None:
+    store = tmp_path / "cli.duckdb"
+    courier, ledger = courier_site(server), ledger_site(server)
+    result = run_cli("ingest", courier, ledger, "--quiet", "--store", str(store))
+    assert result.returncode == 0, result.stderr
+    assert f"  {courier}: added 3, unchanged 0" in result.stderr and f"  {ledger}: added 2" in result.stderr
+    stored = Store(store, read_only=True).query("SELECT date, title, url FROM articles")
+    assert len(stored) == 5 and set(stored["date"]) == COURIER_DATES | LEDGER_DATES
+    assert "Tram line opens" in set(stored["title"])
+    missing = run_cli("ingest", server.url("/gone.xml"), "--quiet", "--store", str(store))
+    assert missing.returncode == 1 and f"skipped {server.url('/gone.xml')}: HTTP 404 Not Found" in missing.stderr
+
+
+def test_cli_watch_without_feeds_says_so(tmp_path: Path) -> None:
+    empty = tmp_path / "feeds.toml"
+    empty.write_text("# nothing yet\n")
+    result = run_cli("watch", "--feeds", str(empty), "--store", str(tmp_path / "s.duckdb"))
+    assert result.returncode == 2 and f"no feeds listed in {empty}" in result.stderr
+    assert run_cli("watch", "--every", "soon").returncode == 2
+
+
+@pytest.mark.parametrize("sig, when", [(signal.SIGINT, "between rounds"), (signal.SIGTERM, "during a round")])
+def test_cli_watch_stops_on_signals_with_a_summary(server: Server, tmp_path: Path, sig: int, when: str) -> None:
+    feeds = tmp_path / "feeds.toml"
+    if when == "between rounds":
+        feeds.write_text(f'[[feed]]\nurl = "{server.url("/gone.xml")}"\nname = "Gone"\n')
+    else:
+        server.routes["/slow.xml"] = lambda request, hit: (server.release.wait(30), (200, {}, b""))[1]
+        feeds.write_text(f'[[feed]]\nurl = "{server.url("/slow.xml")}"\n')
+    child = subprocess.Popen([sys.executable, "-m", "monitor", "watch", "--feeds", str(feeds), "--every", "1h",
+                              "--store", str(tmp_path / "s.duckdb")], cwd=ROOT, env=_env(),
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        if when == "between rounds":
+            assert _wait_for(child, "Gone: error: HTTP 404 Not Found", timeout=60), "round 1 not logged"
+        else:
+            deadline = time.monotonic() + 60
+            while not server.hits("/slow.xml") and time.monotonic() < deadline:
+                time.sleep(0.05)
+        child.send_signal(sig)
+        started = time.monotonic()
+        _, rest = child.communicate(timeout=20)
+    finally:
+        child.kill()
+    rounds = "1 round (interrupted)" if when == "between rounds" else "0 rounds (interrupted)"
+    assert child.returncode == 0 and f"watch stopped after {rounds}" in rest, rest
+    assert time.monotonic() - started < 5 and "Traceback" not in rest
+
+
+def _wait_for(child: subprocess.Popen, text: str, timeout: float) -> bool:
+    """Read the child's stderr until a line holds ``text``; return whether it came in time."""
+    found = threading.Event()
+
+    def read() -> None:
+        for line in child.stderr:
+            if text in line:
+                found.set()
+                return
+
+    threading.Thread(target=read, daemon=True).start()
+    return found.wait(timeout)
