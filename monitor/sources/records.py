@@ -42,14 +42,9 @@ def read_json(data: bytes, path: str, mapping: Mapping[str, str] | None) -> Iter
     if isinstance(text, Skipped):
         yield text
         return
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        yield Skipped(path, f"invalid JSON at line {exc.lineno}: {exc.msg}")
-        return
-    except RecursionError:
-        # json recurses per nesting level: "[[[[..." thousands deep exhausts the stack.
-        yield Skipped(path, TOO_DEEP)
+    document = _loads(text, path, "line")
+    if isinstance(document, Skipped):
+        yield document
         return
     records = _json_records(document)
     if isinstance(records, str):
@@ -59,6 +54,17 @@ def read_json(data: bytes, path: str, mapping: Mapping[str, str] | None) -> Iter
     else:
         for number, record in enumerate(records, start=1):
             yield _record_article(record, f"{path}#{number}", mapping)
+
+
+def _loads(text: str, where: str, position: str) -> object:
+    """Return the parsed JSON, or a Skipped saying where it breaks (``position``: "line" or "column")."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        return Skipped(where, f"invalid JSON at {position} {exc.lineno if position == 'line' else exc.colno}: {exc.msg}")
+    except RecursionError:
+        # json recurses per nesting level: "[[[[..." thousands deep exhausts the stack.
+        return Skipped(where, TOO_DEEP)
 
 
 def _json_records(document: object) -> list[object] | dict[str, object] | str:
@@ -84,15 +90,8 @@ def read_jsonl(data: bytes, path: str, mapping: Mapping[str, str] | None) -> Ite
         if not line.strip():
             continue
         where = f"{path}#{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Skipped(where, f"invalid JSON at column {exc.colno}: {exc.msg}")
-            continue
-        except RecursionError:
-            yield Skipped(where, TOO_DEEP)
-            continue
-        yield _record_article(record, where, mapping)
+        record = _loads(line, where, "column")
+        yield record if isinstance(record, Skipped) else _record_article(record, where, mapping)
 
 
 def read_csv(data: bytes, path: str, mapping: Mapping[str, str] | None) -> Iterator[Item]:
