@@ -304,14 +304,9 @@ with right:
     shown["entity_by_topic"] = (fig, matrix)
 
 st.subheader(f"Most mentioned {kind_word}")
-table = top.assign(positive=top["positive"] * 100, negative=top["negative"] * 100,
-                   share_of_voice=top["share_of_voice"] * 100)
-st.dataframe(table, hide_index=True, width="stretch", column_config={
-    "name": "Name", "mentions": "Mentions", "articles": "Articles",
-    "tone": st.column_config.NumberColumn("Mean tone", format="%+.2f"),
-    "positive": st.column_config.NumberColumn("Positive %", format="%.0f%%"),
-    "negative": st.column_config.NumberColumn("Negative %", format="%.0f%%"),
-    "share_of_voice": st.column_config.NumberColumn("Share of voice", format="%.0f%%")})
+st.dataframe(charts.top_table(top), hide_index=True, width="stretch", column_config={
+    "Mean tone": st.column_config.NumberColumn(format="%+.2f"),
+    **{c: st.column_config.NumberColumn(format="%.0f%%") for c in ("% positive", "% negative", "Share of voice %")}})
 st.download_button("CSV", export.to_bytes(top, "csv"), export.file_name(f"top-{kind_word}", "csv", **stem_filters),
                    "text/csv", key="dl_top_csv")
 

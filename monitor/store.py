@@ -198,17 +198,9 @@ class Store:
         with self.connect() as con:
             con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
-    def name_stats(self) -> pd.DataFrame:
-        """Return one row per (name, label) with its mention count `n`: the input of name resolution."""
-        return self.query(_NAME_STATS)
-
-    def replace_entity_map(self, entity_map: pd.DataFrame) -> None:
-        """Replace the name -> entity map and rebuild the mentions table, in one transaction."""
-        with self.transaction() as con:
-            _write_entity_map(con, entity_map)
-
     def rebuild_entity_map(self, build: Callable[[pd.DataFrame], pd.DataFrame]) -> None:
-        """Replace the entity map with ``build(name_stats)`` and rebuild the mentions table.
+        """Replace the entity map with ``build(stats)`` (one row per name and label, with its count `n`)
+        and rebuild the mentions table.
 
         Read and write are one transaction, which holds the file: an ingest running at the
         same time cannot add names in between, so the last rebuild covers every name.

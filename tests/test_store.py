@@ -20,7 +20,9 @@ def test_a_failed_batch_leaves_the_store_as_it_was(tmp_path):
 def test_every_write_bumps_the_version(tmp_path):
     store = Store(tmp_path / "s.duckdb")
     before = store.version()
-    store.replace_entity_map(pd.DataFrame({"name": ["Velloso"], "key": ["velloso"], "entity": ["Mara Velloso"], "entity_type": ["person"]}))
+    entity_map = pd.DataFrame({"name": ["Velloso"], "key": ["velloso"], "entity": ["Mara Velloso"],
+                               "entity_type": ["person"]})
+    store.rebuild_entity_map(lambda stats: entity_map)
     assert store.version() == before + 1
 
 
