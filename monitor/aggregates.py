@@ -47,10 +47,24 @@ def entity_options(store: Store, f: Filters, entity_type: str, min_mentions: int
 
 def topic_options(store: Store, f: Filters) -> pd.DataFrame:
     """Return the topics with their sentence hits under the filters (topics themselves not filtered)."""
-    where, params = article_scope(store, replace(f, topics=()), "a")
+    where, params = article_scope(store, replace(f, topics=()), "t")
     return store.query(
-        "SELECT t.topic AS name, count(*) AS mentions FROM topic_hits t JOIN articles a USING (article_id) "
+        f"SELECT t.topic AS name, count(*) AS mentions FROM {_topic_rows(store)} t "
         f"WHERE {where} GROUP BY t.topic ORDER BY mentions DESC, name", params)
+
+
+# Topic hits with their article's date, outlet and story and their sentence's tone: what the
+# store's derived `topic_mentions` table holds, for stores made before it existed.
+_TOPIC_ROWS_JOINED = (
+    "(SELECT t.article_id, a.date, a.source, t.sentence_id, t.topic, t.keyword, s.tone, a.story_id, a.is_copy "
+    "FROM topic_hits t JOIN articles a USING (article_id) JOIN sentences s USING (article_id, sentence_id))")
+
+
+def _topic_rows(store: Store) -> str:
+    """Return the SQL to read topic hits with date, outlet and tone from: the derived table when there is one."""
+    found = store.query("SELECT count(*) AS n FROM duckdb_tables() "
+                        "WHERE database_name = current_database() AND table_name = 'topic_mentions'")
+    return "topic_mentions" if int(found["n"].iloc[0]) else _TOPIC_ROWS_JOINED
 
 
 def source_options(store: Store) -> list[str]:
@@ -86,8 +100,12 @@ def _finish_series(raw: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
     return _typed(out.sort_values(["name", "period"]), SERIES)
 
 
-def entity_series(store: Store, f: Filters, freq: str, names: list[str]) -> pd.DataFrame:
-    """Return SERIES for the named entities: mentions, articles, share and tone per period."""
+def entity_series(store: Store, f: Filters, freq: str, names: list[str],
+                  totals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return SERIES for the named entities: mentions, articles, share and tone per period.
+
+    `totals` is period_totals(store, f, freq) when the caller has it already (saves a query).
+    """
     if not names:
         return _typed(pd.DataFrame(), SERIES)
     where, params = where_clause(store, replace(f, entities=(), entity_types=()), "m", True)
@@ -97,21 +115,25 @@ def entity_series(store: Store, f: Filters, freq: str, names: list[str]) -> pd.D
         "count(DISTINCT m.article_id) AS articles, avg(m.tone) AS tone, stddev_samp(m.tone) AS sd "
         f"FROM mentions m WHERE {where} AND {clause} AND m.date IS NOT NULL GROUP BY period, name",
         params + names_params)
-    return _finish_series(raw, period_totals(store, f, freq))
+    return _finish_series(raw, period_totals(store, f, freq) if totals is None else totals)
 
 
-def topic_series(store: Store, f: Filters, freq: str, topics: list[str]) -> pd.DataFrame:
-    """Return SERIES for the topics: hitting sentences, articles, share and tone per period."""
+def topic_series(store: Store, f: Filters, freq: str, topics: list[str],
+                 totals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return SERIES for the topics: hitting sentences, articles, share and tone per period.
+
+    `totals` is period_totals(store, f without entities, freq) when the caller has it already.
+    """
     if not topics:
         return _typed(pd.DataFrame(), SERIES)
-    where, params = article_scope(store, replace(f, topics=()), "a")
+    where, params = article_scope(store, replace(f, topics=()), "t")
     clause, topic_params = _in("t.topic", topics)
     raw = store.query(
-        f"SELECT date_trunc('{_TRUNC[freq]}', a.date) AS period, t.topic AS name, count(*) AS mentions, "
-        "count(DISTINCT t.article_id) AS articles, avg(s.tone) AS tone, stddev_samp(s.tone) AS sd "
-        "FROM topic_hits t JOIN articles a USING (article_id) JOIN sentences s USING (article_id, sentence_id) "
-        f"WHERE {where} AND {clause} AND a.date IS NOT NULL GROUP BY period, name", params + topic_params)
-    return _finish_series(raw, period_totals(store, replace(f, entities=()), freq))
+        f"SELECT date_trunc('{_TRUNC[freq]}', t.date) AS period, t.topic AS name, count(*) AS mentions, "
+        "count(DISTINCT t.article_id) AS articles, avg(t.tone) AS tone, stddev_samp(t.tone) AS sd "
+        f"FROM {_topic_rows(store)} t WHERE {where} AND {clause} AND t.date IS NOT NULL GROUP BY period, name",
+        params + topic_params)
+    return _finish_series(raw, period_totals(store, replace(f, entities=()), freq) if totals is None else totals)
 
 
 def top_entities(store: Store, f: Filters, entity_type: str, names: list[str] | None = None,
@@ -127,6 +149,19 @@ def top_entities(store: Store, f: Filters, entity_type: str, names: list[str] | 
         "ORDER BY mentions DESC, name LIMIT ?", params + extra_params + [min_mentions, limit])
     frame["share_of_voice"] = frame["mentions"] / max(int(frame["mentions"].sum()), 1)
     return _typed(frame, TOP)
+
+
+def voice_from_top(top: pd.DataFrame, names: list[str]) -> pd.DataFrame | None:
+    """Return TOP for just `names`, share of voice among them, taken from a larger TOP; None when one is missing.
+
+    TOP rows do not depend on which other names were asked for, so the share-of-voice chart
+    of the names from the top list needs no query of its own.
+    """
+    rows = top[top["name"].isin(names)]
+    if len(rows) != len(set(names)):
+        return None
+    rows = rows.assign(share_of_voice=rows["mentions"] / max(int(rows["mentions"].sum()), 1))
+    return _typed(rows, TOP)
 
 
 def entity_topic_matrix(store: Store, f: Filters, names: list[str]) -> pd.DataFrame:

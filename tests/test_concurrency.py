@@ -17,11 +17,12 @@ import pytest
 from monitor import aggregates, queries
 from monitor.ingest import ingest
 from monitor.queries import Filters
+from monitor.readonly import AttachedStore
 from monitor.store import Store
 from tests.conftest import ROOT
 from tests.corpus import PEOPLE, write_corpus
 
-BATCH = 4
+BATCH = 4  # with one worker (the NLP in the ingest's process), writes spread over the ingest
 SEEDED, ADDED = 4, 40
 HANG_GUARD_SECONDS = 120
 
@@ -36,12 +37,22 @@ _CONSISTENT = (
 )
 
 
-def read_like_the_dashboard(path: Path) -> tuple[int, int]:
-    """Read as the dashboard does (a new read-only Store, aggregates and frames); return (version, articles).
+# The dashboard reads through an AttachedStore (the file attached per read); the CLI and the
+# Python API through a read-only Store (the file opened per read). Both must behave the same.
+READERS = {"store": lambda path: Store(path, read_only=True), "attached": AttachedStore}
+
+
+@pytest.fixture(params=list(READERS))
+def reader(request) -> str:
+    return request.param
+
+
+def read_like_the_dashboard(path: Path, reader: str = "attached") -> tuple[int, int]:
+    """Read as the dashboard does (a read-only store, aggregates and frames); return (version, articles).
 
     Asserts what must hold in any state an ingest can leave between its transactions.
     """
-    store = Store(path, read_only=True)
+    store = READERS[reader](path)
     version = store.version()
     top = aggregates.top_entities(store, Filters(), "person")
     assert set(top["name"]) <= set(PEOPLE) | {name.split()[-1] for name in PEOPLE}, top
@@ -56,11 +67,11 @@ def read_like_the_dashboard(path: Path) -> tuple[int, int]:
     return version, int(state["articles"])
 
 
-def read_until(path: Path, done) -> list[tuple[int, int]]:
+def read_until(path: Path, done, reader: str) -> list[tuple[int, int]]:
     """Read repeatedly until ``done()``; return (version, articles) of every read, in order."""
     seen = []
     while not done():
-        seen.append(read_like_the_dashboard(path))
+        seen.append(read_like_the_dashboard(path, reader))
     return seen
 
 
@@ -82,37 +93,37 @@ def seeded(tmp_path) -> tuple[Path, Path]:
     return path, more
 
 
-def test_reads_work_and_are_consistent_while_another_process_ingests(seeded):
+def test_reads_work_and_are_consistent_while_another_process_ingests(seeded, reader):
     path, more = seeded
     proc = subprocess.Popen(
         [sys.executable, "-m", "monitor", "ingest", str(more), "--store", str(path), "--quiet",
-         "--batch-size", str(BATCH)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+         "--batch-size", str(BATCH), "--workers", "1"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        seen = read_until(path, lambda: proc.poll() is not None)
+        seen = read_until(path, lambda: proc.poll() is not None, reader)
     finally:
         _, errors = proc.communicate(timeout=HANG_GUARD_SECONDS)
     assert proc.returncode == 0, errors
     assert_reads_followed_the_ingest(seen)
-    assert read_like_the_dashboard(path)[1] == SEEDED + ADDED
+    assert read_like_the_dashboard(path, reader)[1] == SEEDED + ADDED
 
 
-def test_reads_work_while_the_same_process_ingests(seeded):
+def test_reads_work_while_the_same_process_ingests(seeded, reader):
     """The dashboard's upload: a read-write connection in one thread, read-only ones in another."""
     path, more = seeded
     failures: list[BaseException] = []
 
     def upload() -> None:
         try:
-            ingest(Store(path), [more], batch_size=BATCH)
+            ingest(Store(path), [more], batch_size=BATCH, workers=1)  # as the dashboard's upload does
         except BaseException as exc:  # why: handed to the test's thread, which reports it
             failures.append(exc)
 
     writer = threading.Thread(target=upload)
     writer.start()
     try:
-        seen = read_until(path, lambda: not writer.is_alive())
+        seen = read_until(path, lambda: not writer.is_alive(), reader)
     finally:
         writer.join(timeout=HANG_GUARD_SECONDS)
     assert not failures, failures
     assert_reads_followed_the_ingest(seen)
-    assert read_like_the_dashboard(path)[1] == SEEDED + ADDED
+    assert read_like_the_dashboard(path, reader)[1] == SEEDED + ADDED
