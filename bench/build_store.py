@@ -63,10 +63,11 @@ def base_store(out: Path, source: str | None, limit: int | None, work: Path) -> 
         shutil.copyfile(source, out)
         return
     from monitor.ingest import ingest
+    from monitor.parallel import default_workers
 
     jsonl = reuters_jsonl(work / (f"reuters-{limit}.jsonl" if limit else "reuters.jsonl"), limit=limit)
     started = time.perf_counter()
-    report = ingest(Store(out), [jsonl])
+    report = ingest(Store(out), [jsonl], workers=default_workers())
     print(f"ingested {report.total('added')} Reuters articles in {time.perf_counter() - started:.0f} s")
 
 

@@ -136,7 +136,7 @@ def _ingest(args: argparse.Namespace) -> int:
     with tqdm(desc="articles", unit=" art", disable=args.quiet or None, file=sys.stderr) as bar:
         report = ingest(store, args.paths, mapping=mapping, taxonomy=taxonomy,
                         watchlist=watchlist, batch_size=args.batch_size, progress=bar.update,
-                        max_bytes=args.max_bytes, workers=args.workers, dask=args.dask)
+                        max_bytes=args.max_bytes, workers=args.workers or default_workers(), dask=args.dask)
     _print_report(report)
     return EXIT_SKIPPED if report.skipped else EXIT_OK
 

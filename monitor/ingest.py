@@ -19,7 +19,7 @@ import pandas as pd
 from monitor import dedupe
 from monitor.analysis import analysed_text  # noqa: F401  (kept importable from here)
 from monitor.entities import build_entity_map
-from monitor.parallel import Dask, Inline, Processes, default_workers, result_of
+from monitor.parallel import Dask, Inline, Processes, result_of
 from monitor.sources import DEFAULT_MAX_BYTES, RawArticle, Skipped, read_paths
 from monitor.store import Store
 from monitor.topics import Taxonomy
@@ -196,13 +196,15 @@ class _Batcher:
 def ingest(store: Store, paths: Iterable[str | Path | object], *, mapping: Mapping[str, str] | None = None,
            taxonomy: Taxonomy | None = None, watchlist: Watchlist | None = None,
            batch_size: int = BATCH_SIZE, progress: Callable[[int], None] | None = None,
-           max_bytes: int = DEFAULT_MAX_BYTES, workers: int | None = None,
+           max_bytes: int = DEFAULT_MAX_BYTES, workers: int = 1,
            dask: str | None = None) -> IngestReport:
     """Read `paths` (files, folders, http(s) URLs or prepared web inputs), analyse what is new, store it,
     and re-resolve names and stories over the whole store.
 
-    The NLP runs in `workers` processes (default: one per core; 1 runs it in this process), or
-    on the Dask cluster whose scheduler is at `dask`. Either way the store ends up the same.
+    The NLP runs in this process (`workers=1`, the default from Python: an embedding program
+    keeps control of its processes), in `workers` worker processes (`python -m monitor ingest`
+    defaults to one per core), or on the Dask cluster whose scheduler is at `dask`. Either way
+    the store ends up the same.
     Returns the report of what was added, unchanged, duplicated and skipped, per file.
     A bad file or record is reported and skipped (a file over `max_bytes` too); what was
     stored stays stored, and an ingest killed half-way is finished by running it again.
@@ -212,7 +214,7 @@ def ingest(store: Store, paths: Iterable[str | Path | object], *, mapping: Mappi
     watchlist = watchlist if watchlist is not None else Watchlist.load()
     report = IngestReport()
     sync_topics(store, taxonomy)
-    batcher = _Batcher(store, report, batch_size, (taxonomy, watchlist), workers or default_workers(), dask)
+    batcher = _Batcher(store, report, batch_size, (taxonomy, watchlist), max(1, workers), dask)
     try:
         for item in read_paths(paths, mapping=mapping, max_bytes=max_bytes):
             if isinstance(item, Skipped):
