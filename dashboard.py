@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import replace
-from datetime import date
 from functools import partial
 from pathlib import Path
 

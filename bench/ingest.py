@@ -220,8 +220,8 @@ def memory_lines(path: str, work: Path) -> list[str]:
     cmd = [sys.executable, "-m", "monitor", "ingest", path, "--store", str(store), "--quiet"]
     mem = peak_rss(cmd)
     quarters = ", ".join(f"{q:,.0f}" for q in mem["quarters"])
-    return [f"Command: `python -m monitor ingest reuters-all.jsonl --store all.duckdb` (default workers: one per core), "
-            f"peak RSS summed over the CLI process and its workers, sampled every 0.2 s.",
+    return ["Command: `python -m monitor ingest reuters-all.jsonl --store all.duckdb` (default workers: one per core), "
+            "peak RSS summed over the CLI process and its workers, sampled every 0.2 s.",
             "", f"- **peak RSS {mem['peak']:,.0f} MB** (target < 1,536 MB: "
             f"{'met' if mem['peak'] < 1536 else '**not met**'}), in {mem['seconds']:.0f} s, exit status {mem['status']}",
             f"- peak RSS per quarter of the run: {quarters} MB (last quarter {mem['quarters'][-1] / mem['quarters'][0] - 1:+.0%} "

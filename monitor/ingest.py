@@ -17,7 +17,6 @@ from pathlib import Path
 import pandas as pd
 
 from monitor import dedupe
-from monitor.analysis import analysed_text  # noqa: F401  (kept importable from here)
 from monitor.entities import build_entity_map
 from monitor.parallel import Dask, Inline, Processes, result_of
 from monitor.sources import DEFAULT_MAX_BYTES, RawArticle, Skipped, read_paths
