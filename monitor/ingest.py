@@ -166,15 +166,12 @@ class _Batcher:
         self._stored_meanwhile(batch, self.store.write_batch(frames))
 
     def finish(self) -> None:
-        """Analyse and store everything still queued, then release the runner."""
-        try:
-            self._send(final=True)
-            while self.in_flight:
-                self._write_next()
-            self._write_done()
-            self.close(wait=False)
-        finally:
-            self.close()
+        """Analyse and store everything still queued, then release the runner (on error, ingest() closes it)."""
+        self._send(final=True)
+        while self.in_flight:
+            self._write_next()
+        self._write_done()
+        self.close(wait=False)
 
     def close(self, wait: bool = True) -> None:
         """Release the runner (worker processes stop; batches not yet written are dropped)."""
