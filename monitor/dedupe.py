@@ -29,6 +29,11 @@ def _permutations() -> np.ndarray:
     return MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
 
 
+def preload() -> None:
+    """Import datasketch and draw the permutations now (an ingest needs them to regroup stories anyway)."""
+    _permutations()
+
+
 def signature(text: str) -> bytes:
     """Return the MinHash signature of a text's word 3-shingles, as bytes for the store."""
     from datasketch import MinHash

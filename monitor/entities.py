@@ -86,11 +86,18 @@ def _overlaps(start: int, end: int, regions: Sequence[tuple[int, int]]) -> bool:
     return any(start < r_end and r_start < end for r_start, r_end in regions)
 
 
-def ner_mentions(sentences: Sequence[Sentence], watchlist: Watchlist) -> list[Mention]:
+def sentence_credits(sentences: Sequence[Sentence]) -> list[list[tuple[int, int]]]:
+    """Return each sentence's credit regions (computed once per article: both passes need them)."""
+    return [credit_regions(sentence.text) for sentence in sentences]
+
+
+def ner_mentions(sentences: Sequence[Sentence], watchlist: Watchlist,
+                 credits: Sequence[Sequence[tuple[int, int]]] | None = None) -> list[Mention]:
     """Return the model's entity spans as cleaned, label-repaired mentions (no linking yet)."""
+    credits = credits if credits is not None else sentence_credits(sentences)
     out: list[Mention] = []
     for sid, sentence in enumerate(sentences):
-        regions = credit_regions(sentence.text)
+        regions = credits[sid]
         for ent in sentence.entities:
             if _overlaps(ent.start, ent.end, regions):
                 continue
@@ -191,8 +198,8 @@ def _term_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)")
 
 
-def propagate(sentences: Sequence[Sentence], mentions: Sequence[Mention],
-              watchlist: Watchlist) -> list[Mention]:
+def propagate(sentences: Sequence[Sentence], mentions: Sequence[Mention], watchlist: Watchlist,
+              credits: Sequence[Sequence[tuple[int, int]]] | None = None) -> list[Mention]:
     """Return further mentions of the article's names (and the watchlist's) where the model missed them."""
     found = _search_terms(mentions)
     listed = {term: term for term, _ in watchlist.terms if len(term) >= MIN_LISTED}
@@ -202,13 +209,13 @@ def propagate(sentences: Sequence[Sentence], mentions: Sequence[Mention],
     out: list[Mention] = []
     # The watchlist's pattern is the same for every article (compiled once): its terms the
     # article's own names already cover are skipped after matching, not left out of it.
-    credits = [credit_regions(sentence.text) for sentence in sentences]  # once for both passes
+    credits = credits if credits is not None else sentence_credits(sentences)
     for terms, skip, origin in ((found, {}, "propagated"), (listed, found, "watchlist")):
         pattern = _term_pattern(tuple(sorted(terms)))
         if pattern is None:
             continue
         for sid, sentence in enumerate(sentences):
-            blocked = taken[sid] + credits[sid]
+            blocked = [*taken[sid], *credits[sid]]
             for match in pattern.finditer(sentence.text):
                 if match.group() not in skip and not _overlaps(*match.span(), blocked):
                     out.append(Mention(sid, *match.span(), match.group(), terms[match.group()], "", origin))
@@ -219,13 +226,14 @@ def propagate(sentences: Sequence[Sentence], mentions: Sequence[Mention],
 def resolve_article(sentences: Sequence[Sentence], watchlist: Watchlist | None = None) -> list[Mention]:
     """Return one article's mentions, with first names and surnames linked to full names."""
     watchlist = watchlist or Watchlist()
-    found = ner_mentions(sentences, watchlist)
+    credits = sentence_credits(sentences)
+    found = ner_mentions(sentences, watchlist, credits)
     links = link_within(found)
     # A first name or surname linked to a full name casts no vote of its own: the model labels
     # lone surnames erratically ("Lyng" as ORG), and the link already says it is that person.
     found = [Mention(m.sentence_id, m.start, m.end, m.surface, links[m.name], "", m.origin) if m.name in links
              else m for m in found]
-    return sorted(found + propagate(sentences, found, watchlist), key=lambda m: (m.sentence_id, m.start))
+    return sorted(found + propagate(sentences, found, watchlist, credits), key=lambda m: (m.sentence_id, m.start))
 
 
 MAP_COLUMNS = {"name": "string", "key": "string", "entity": "string", "entity_type": "string"}

@@ -115,17 +115,28 @@ def analyse(texts: Iterable[str], batch_size: int = PIPE_BATCH) -> Iterator[list
 
 
 def _sentences(doc) -> list[Sentence]:
-    """Return the sentences of one spaCy doc with tone and the entities that start in each."""
+    """Return the sentences of one spaCy doc with tone and the entities that start in each.
+
+    Texts are sliced from the doc's text, and entities walked once: Span.text and Span.ents
+    walk the tokens, and every entity of the doc, again for each sentence.
+    """
+    ents = [(e.start, e.end, e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in ENTITY_LABELS]
     out: list[Sentence] = []
+    whole, first = doc.text, 0
     for sent in doc.sents:
-        text = sent.text.strip()
+        raw = whole[sent.start_char:sent.end_char]
+        text = raw.strip()
+        # the entities completely inside the sentence (what Span.ents returns)
+        while first < len(ents) and ents[first][0] < sent.start:
+            first += 1
+        inside = []
+        while first < len(ents) and ents[first][1] <= sent.end:
+            inside.append(ents[first])
+            first += 1
         if not text:
             continue
-        offset = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
-        ents = [
-            Entity(e.start_char - offset, e.end_char - offset, e.text, e.label_)
-            for e in sent.ents
-            if e.label_ in ENTITY_LABELS
-        ]
-        out.append(Sentence(text=text, tone=tone(text), entities=ents))
+        offset = sent.start_char + (len(raw) - len(raw.lstrip()))
+        entities = [Entity(start - offset, end - offset, whole[start:end], label)
+                    for _, _, start, end, label in inside]
+        out.append(Sentence(text=text, tone=tone(text), entities=entities))
     return out

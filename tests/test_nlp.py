@@ -29,3 +29,43 @@ def test_analyse_keeps_order_and_gives_empty_texts_no_sentences():
     assert [len(s) for s in out] == [1, 0, 2]
     assert out[1] == [] and out[2][1].tone < 0
     assert any(e.label == "PERSON" and e.text == "Mara Velloso" for e in out[0][0].entities)
+
+
+def _sentences_by_spans(doc) -> list[tuple]:
+    """What _sentences must return, built the plain way: Span.text and Span.ents per sentence."""
+    out = []
+    for sent in doc.sents:
+        text = sent.text.strip()
+        if text:
+            offset = sent.start_char + len(sent.text) - len(sent.text.lstrip())
+            out.append((text, [(e.start_char - offset, e.end_char - offset, e.text, e.label_)
+                               for e in sent.ents if e.label_ in nlp.ENTITY_LABELS]))
+    return out
+
+
+def test_sentences_sliced_from_the_doc_match_the_spans():
+    # Built by hand to hold what a model rarely gives: an entity across a sentence end, a label
+    # not kept (DATE), a whitespace token leading a sentence and a whitespace-only sentence.
+    from spacy.tokens import Doc, Span
+
+    model = nlp.load_model()
+    words = ["Mara", "Velloso", "met", "Kestrel", "Bank", ".", " ", "Tomas", "Brandt", "left", "on", "Monday",
+             ".", "Port", "Avery", "agreed", ".", " "]
+    spaces = [True, True, True, True, False, True, False, True, True, True, True, False, True, True, True, False,
+              False, False]
+    starts = [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1]
+    doc = Doc(model.vocab, words=words, spaces=spaces, sent_starts=starts)
+    doc.ents = [Span(doc, 0, 2, "PERSON"), Span(doc, 3, 5, "ORG"), Span(doc, 11, 14, "GPE"),
+                Span(doc, 14, 15, "DATE")]
+    got = [(s.text, [(e.start, e.end, e.text, e.label) for e in s.entities]) for s in nlp._sentences(doc)]
+    assert got == _sentences_by_spans(doc)
+    assert got[0][1] == [(0, 12, "Mara Velloso", "PERSON"), (17, 29, "Kestrel Bank", "ORG")]
+    assert got[1][1] == []  # "Monday. Port" crosses the sentence end: in neither sentence, as with Span.ents
+
+
+def test_sentences_match_the_spans_on_the_seed():
+    text = next(SEEDS.glob("*.txt")).read_text(encoding="utf-8")
+    for paragraph in nlp.paragraphs(text):
+        doc = nlp.load_model()(paragraph)
+        assert [(s.text, [(e.start, e.end, e.text, e.label) for e in s.entities]) for s in nlp._sentences(doc)] \
+            == _sentences_by_spans(doc)
