@@ -8,10 +8,13 @@ model once and keeps it for all the batches it is given.
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 import sys
+import tempfile
 import threading
 import time
+from contextlib import suppress
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
 
@@ -66,12 +69,16 @@ class Inline:
         """Nothing to release."""
 
 
-def _start_worker(taxonomy: Taxonomy, watchlist: Watchlist) -> None:
-    """Keep the settings and load the model once, when the worker process starts."""
+def _start_worker(settings_file: str) -> None:
+    """Read the settings and load the model once, when the worker process starts."""
     global _SETTINGS
     # Ctrl-C reaches the whole process group: the parent stops the pool, workers must not print tracebacks.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _SETTINGS = (taxonomy, watchlist)
+    try:
+        with open(settings_file, "rb") as f:
+            _SETTINGS = pickle.load(f)
+    except FileNotFoundError:  # the ingest ended, and removed it, before this worker got going
+        os._exit(0)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     nlp.load_model()
     nlp.load_vader()
@@ -95,8 +102,15 @@ class Processes:
 
     def __init__(self, workers: int, taxonomy: Taxonomy, watchlist: Watchlist) -> None:
         self.slots, self.where = workers, f"{workers} worker processes"
+        # The settings reach the workers in a file. Passed as initargs, they would be part of a
+        # spawned worker's start-up data, which CPython writes into a pipe whose read end it holds
+        # until the write is done: over the pipe's 64 KB (the default taxonomy alone is ~70 KB),
+        # a worker dying as it starts would block this process for ever instead of failing.
+        fd, self.settings_file = tempfile.mkstemp(prefix="monitor-settings-", suffix=".pickle")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump((taxonomy, watchlist), f)
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context(START_METHOD),
-                                        initializer=_start_worker, initargs=(taxonomy, watchlist))
+                                        initializer=_start_worker, initargs=(self.settings_file,))
 
     def submit(self, batch: Batch) -> Future:
         """Return the future of the batch's rows."""
@@ -109,6 +123,8 @@ class Processes:
         (measured: waiting for them added ~1 s to every ingest).
         """
         self.pool.shutdown(wait=wait, cancel_futures=True)
+        with suppress(FileNotFoundError):  # closed twice
+            os.unlink(self.settings_file)
 
 
 def analyse_on_dask_worker(batch: Batch, settings: tuple[Taxonomy, Watchlist]) -> Analysed:

@@ -196,6 +196,40 @@ def test_a_worker_killed_mid_batch_is_a_clear_error_and_a_rerun_finishes(corpus,
     assert_same_store(snapshot(store), one_worker[0])
 
 
+# A worker that dies as it starts, before it reads what it was started with: its
+# sitecustomize ends every spawned worker process (found by its command line) at once.
+_DIE_AT_START = """
+import os
+if os.environ.get("MONITOR_TEST_WORKERS_DIE") and b"spawn_main" in open("/proc/self/cmdline", "rb").read():
+    os._exit(7)
+"""
+_INGEST_WORKERS_DIE = """
+import os, sys
+from monitor.ingest import ingest
+from monitor.parallel import WorkerError
+from monitor.store import Store
+os.environ["MONITOR_TEST_WORKERS_DIE"] = "1"  # for the processes started from now on, not this one
+try:
+    ingest(Store(sys.argv[2]), [sys.argv[1]], workers=2, batch_size=4)
+except WorkerError as exc:
+    print("WorkerError:", exc)
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="finds worker processes by /proc/self/cmdline")
+def test_workers_dying_as_they_start_are_a_clear_error_not_a_hang(corpus, tmp_path):
+    # CPython writes a spawned worker's start-up data into a pipe whose read end it holds until
+    # the write is done: more than the pipe's 64 KB to a worker already dead would block for ever.
+    (tmp_path / "sitecustomize.py").write_text(_DIE_AT_START)
+    (tmp_path / "tmp").mkdir()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)]), "TMPDIR": str(tmp_path / "tmp")}
+    out = subprocess.run([sys.executable, "-c", _INGEST_WORKERS_DIE, str(corpus), str(tmp_path / "s.duckdb")],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "WorkerError: a worker process died" in out.stdout
+    assert not list((tmp_path / "tmp").glob("monitor-settings-*")), "the workers' settings file was left behind"
+
+
 def _wait_for_children(pid: int, count: int, settle: float = 3.0) -> list[int]:
     """Return the pids of `count` worker processes of `pid` once they exist (each has loaded the model)."""
     import psutil
