@@ -16,6 +16,7 @@ import threading
 import time
 from contextlib import suppress
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 
 from monitor import nlp
@@ -113,8 +114,11 @@ class Processes:
                                         initializer=_start_worker, initargs=(self.settings_file,))
 
     def submit(self, batch: Batch) -> Future:
-        """Return the future of the batch's rows."""
-        return self.pool.submit(_analyse_in_worker, list(batch))
+        """Return the future of the batch's rows (a WorkerError once a worker has died)."""
+        try:
+            return self.pool.submit(_analyse_in_worker, list(batch))
+        except BrokenProcessPool as exc:  # a worker died before this batch was handed over
+            raise worker_died(exc) from None
 
     def close(self, wait: bool = True) -> None:
         """Stop the workers; batches not started are dropped (their articles are not stored yet).
@@ -140,6 +144,13 @@ class WorkerError(RuntimeError):
 _WORKER_DEATHS = ("BrokenProcessPool", "KilledWorker")
 
 
+def worker_died(exc: Exception) -> WorkerError:
+    """Return the WorkerError that says what to do about a dead worker."""
+    return WorkerError(f"a worker process died while analysing a batch ({type(exc).__name__}: {exc}); "
+                       "whole batches already written stay stored: run the same command again, "
+                       "with fewer --workers if memory is short")
+
+
 def result_of(future) -> Analysed:
     """Return a batch's rows from its future; a dead worker becomes a WorkerError that says what to do."""
     try:
@@ -147,9 +158,7 @@ def result_of(future) -> Analysed:
     except Exception as exc:
         if type(exc).__name__ not in _WORKER_DEATHS:
             raise
-        raise WorkerError(f"a worker process died while analysing a batch ({type(exc).__name__}: {exc}); "
-                          "whole batches already written stay stored: run the same command again, "
-                          "with fewer --workers if memory is short") from None
+        raise worker_died(exc) from None
 
 
 class DaskError(RuntimeError):

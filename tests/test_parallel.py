@@ -213,6 +213,17 @@ try:
     ingest(Store(sys.argv[2]), [sys.argv[1]], workers=2, batch_size=4)
 except WorkerError as exc:
     print("WorkerError:", exc)
+# and straight from a pool: its first batch fails, then handing it another does too
+from monitor.parallel import Processes, result_of
+from monitor.topics import Taxonomy
+from monitor.watchlist import Watchlist
+pool = Processes(2, Taxonomy.load(), Watchlist.load())
+for attempt in ("result", "submit"):
+    try:
+        result_of(pool.submit([]))
+    except WorkerError:
+        print("WorkerError on", attempt)
+pool.close()
 """
 
 
@@ -227,6 +238,7 @@ def test_workers_dying_as_they_start_are_a_clear_error_not_a_hang(corpus, tmp_pa
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-3000:]
     assert "WorkerError: a worker process died" in out.stdout
+    assert "WorkerError on result" in out.stdout and "WorkerError on submit" in out.stdout
     assert not list((tmp_path / "tmp").glob("monitor-settings-*")), "the workers' settings file was left behind"
 
 
