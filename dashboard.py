@@ -169,7 +169,8 @@ def sidebar() -> tuple[View, Filters]:
 
 def entity_picker(sb, kind: str, f: Filters, min_mentions: int) -> list[str]:
     """The multiselect of entities of one kind, most mentioned first, with their counts."""
-    options = cached("entity_options", store_path, version, f, kind, min_mentions)
+    # entity_table: the ranking and the top table's figures in one query (both the same scan)
+    options = cached("entity_table", store_path, version, f, kind, min_mentions)
     counts = dict(zip(options["name"], options["mentions"]))
     wanted = st.session_state.pop("_url_entities", None)
     current = wanted if wanted is not None else st.session_state.get("entities", [])
@@ -209,9 +210,8 @@ def sidebar_tail() -> None:
         st.fragment(watch_store, run_every=refresh)(version)
 
 kind_word = KINDS[view.kind].lower()
-# Ranked by entity_options (the picker's query, so no new one): the same names in the same order
-# as top_entities, whose tone figures only the table and share of voice need, further down.
-every = cached("entity_options", store_path, version, filters, view.kind, view.min_mentions)
+# The picker's entity_table (so no new query): every entity ranked, with the top table's figures.
+every = cached("entity_table", store_path, version, filters, view.kind, view.min_mentions)
 ranked = every["name"].head(15).tolist()
 names = list(view.entities) or ranked[:TOP_N]
 span = (pd.Timestamp(view.since) if view.since else first_day, pd.Timestamp(view.until) if view.until else last_day)
@@ -317,7 +317,7 @@ with right:
 
 st.header(f"Share of voice and {kind_word} by topic")
 left, right = st.columns(2)
-top = cached("top_entities", store_path, version, filters, view.kind, None, 15, view.min_mentions)
+top = agg.top_of(every, 15)  # = top_entities(filters, kind, None, 15, min_mentions), no query
 voice = agg.voice_from_top(top, names)  # the default view's names are the top ones: no query
 if voice is None:
     voice = cached("top_entities", store_path, version, filters, view.kind, names, len(names), 1)

@@ -5,6 +5,7 @@ columns documented below (SERIES, TOP, MATRIX, SENTENCES_SHOWN).
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import replace
 
 import numpy as np
@@ -60,11 +61,22 @@ _TOPIC_ROWS_JOINED = (
     "FROM topic_hits t JOIN articles a USING (article_id) JOIN sentences s USING (article_id, sentence_id))")
 
 
+# Stores known to have the derived table: it is never dropped, so a store once seen with it needs no
+# look-up again (one query less per topic aggregate); a store without it is asked again, as an
+# ingest may add it meanwhile.
+_HAS_TOPIC_MENTIONS: weakref.WeakSet[Store] = weakref.WeakSet()
+
+
 def _topic_rows(store: Store) -> str:
     """Return the SQL to read topic hits with date, outlet and tone from: the derived table when there is one."""
+    if store in _HAS_TOPIC_MENTIONS:
+        return "topic_mentions"
     found = store.query("SELECT count(*) AS n FROM duckdb_tables() "
                         "WHERE database_name = current_database() AND table_name = 'topic_mentions'")
-    return "topic_mentions" if int(found["n"].iloc[0]) else _TOPIC_ROWS_JOINED
+    if not int(found["n"].iloc[0]):
+        return _TOPIC_ROWS_JOINED
+    _HAS_TOPIC_MENTIONS.add(store)
+    return "topic_mentions"
 
 
 def source_options(store: Store) -> list[str]:
@@ -139,15 +151,40 @@ def topic_series(store: Store, f: Filters, freq: str, topics: list[str],
 def top_entities(store: Store, f: Filters, entity_type: str, names: list[str] | None = None,
                  limit: int = 15, min_mentions: int = 1) -> pd.DataFrame:
     """Return TOP: the most mentioned entities of a type (or just `names`) with tone and share of voice."""
+    return _with_voice(_entity_rows(store, f, entity_type, names, limit, min_mentions))
+
+
+def entity_table(store: Store, f: Filters, entity_type: str, min_mentions: int = 1) -> pd.DataFrame:
+    """Return TOP for every entity of a type with at least `min_mentions` mentions, most mentioned first.
+
+    One query for what entity_options (the ranking: `name`, `mentions`) and top_entities
+    (`top_of`) would each scan the mentions for; share_of_voice is among all rows.
+    """
+    return _with_voice(_entity_rows(store, f, entity_type, None, None, min_mentions))
+
+
+def top_of(table: pd.DataFrame, limit: int = 15) -> pd.DataFrame:
+    """Return TOP for the first `limit` rows of an entity_table: top_entities(..., None, limit, min_mentions)."""
+    return _with_voice(table.head(limit))
+
+
+def _entity_rows(store: Store, f: Filters, entity_type: str, names: list[str] | None,
+                 limit: int | None, min_mentions: int) -> pd.DataFrame:
+    """Return the TOP columns but share_of_voice, most mentioned first (ties A-Z), at most `limit` rows."""
     where, params = where_clause(store, replace(f, entities=(), entity_types=(entity_type,)), "m", True)
     extra, extra_params = _in("m.entity", names) if names else ("TRUE", [])
-    frame = store.query(
+    return store.query(
         "SELECT entity AS name, count(*) AS mentions, count(DISTINCT article_id) AS articles, avg(tone) AS tone, "
         "avg(CASE WHEN tone >= 0.05 THEN 1.0 ELSE 0.0 END) AS positive, "
         "avg(CASE WHEN tone <= -0.05 THEN 1.0 ELSE 0.0 END) AS negative "
         f"FROM mentions m WHERE {where} AND {extra} GROUP BY entity HAVING count(*) >= ? "
-        "ORDER BY mentions DESC, name LIMIT ?", params + extra_params + [min_mentions, limit])
-    frame["share_of_voice"] = frame["mentions"] / max(int(frame["mentions"].sum()), 1)
+        f"ORDER BY mentions DESC, name{'' if limit is None else ' LIMIT ?'}",
+        params + extra_params + [min_mentions] + ([] if limit is None else [limit]))
+
+
+def _with_voice(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return TOP: the rows with share_of_voice, each one's mentions as a share of all of theirs."""
+    frame = frame.assign(share_of_voice=frame["mentions"] / max(int(frame["mentions"].sum()), 1))
     return _typed(frame, TOP)
 
 

@@ -93,3 +93,16 @@ def test_entity_options_rank_the_same_names_as_top_entities(fiction_store, f, mi
     top = aggregates.top_entities(fiction_store, f, "person", None, 15, min_mentions)
     assert options["name"].head(15).tolist() == top["name"].tolist()
     assert options["mentions"].head(15).tolist() == top["mentions"].tolist()
+
+
+@pytest.mark.parametrize("min_mentions", [1, 2])
+@pytest.mark.parametrize("f", [Filters(), Filters(sources=("Lakeside Ledger",)), Filters(topics=("Economy and jobs",))])
+def test_entity_table_is_entity_options_and_top_entities_in_one(fiction_store, f, min_mentions):
+    """The dashboard ranks, picks and fills the top table from entity_table: the same as the two queries."""
+    table = aggregates.entity_table(fiction_store, f, "person", min_mentions)
+    options = aggregates.entity_options(fiction_store, f, "person", min_mentions)
+    assert table["name"].tolist() == options["name"].tolist()
+    assert table["mentions"].tolist() == options["mentions"].tolist()
+    for limit in (15, 2):
+        pd.testing.assert_frame_equal(aggregates.top_of(table, limit),
+                                      aggregates.top_entities(fiction_store, f, "person", None, limit, min_mentions))

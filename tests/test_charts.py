@@ -213,3 +213,14 @@ def test_top_table_is_display_ready():
     assert table["Share of voice %"].tolist() == [60.0, 30.0, 10.0]
     assert table["% negative"].tolist() == [12.5, 50.0, 10.0]
     assert table["Mean tone"].tolist() == [0.36, -0.21, 0.0]
+
+
+def test_heatmap_of_repeated_pairs_keeps_the_first_value_like_a_pivot():
+    """A MATRIX with a pair listed twice (not what the aggregates return) draws the first row's values."""
+    matrix = make_matrix()
+    repeated = pd.concat([matrix, matrix.assign(mentions=99, tone=-0.9)], ignore_index=True)
+    trace = charts.heatmap_chart(repeated, title="M").data[0]
+    for row in matrix[matrix["mentions"] > 0].itertuples():
+        i, j = list(trace.y).index(row.topic), list(trace.x).index(row.name)
+        assert trace.z[i][j] == pytest.approx(row.tone)
+        assert trace.text[i][j] == f"{row.mentions:,}"
