@@ -115,7 +115,7 @@ def analyse(texts: Iterable[str], batch_size: int = PIPE_BATCH) -> Iterator[list
 
 
 def _sentences(doc) -> list[Sentence]:
-    """Return the sentences of one spaCy doc with tone and the entities that start in each.
+    """Return the sentences of one spaCy doc with tone and the entities that lie wholly inside each.
 
     Texts are sliced from the doc's text, and entities walked once: Span.text and Span.ents
     walk the tokens, and every entity of the doc, again for each sentence.
