@@ -38,14 +38,6 @@ def _in(column: str, values: tuple[str, ...] | list[str]) -> tuple[str, list]:
     return f"{column} IN ({', '.join('?' * len(values))})", list(values)
 
 
-def entity_options(store: Store, f: Filters, entity_type: str, min_mentions: int = 1) -> pd.DataFrame:
-    """Return the entities of one type with their mentions under the filters, most mentioned first."""
-    where, params = where_clause(store, replace(f, entities=(), entity_types=(entity_type,)), "m", True)
-    return store.query(
-        f"SELECT entity AS name, count(*) AS mentions FROM mentions m WHERE {where} "
-        "GROUP BY entity HAVING count(*) >= ? ORDER BY mentions DESC, name", params + [min_mentions])
-
-
 def topic_options(store: Store, f: Filters) -> pd.DataFrame:
     """Return the topics with their sentence hits under the filters (topics themselves not filtered)."""
     where, params = article_scope(store, replace(f, topics=()), "t")
@@ -157,8 +149,8 @@ def top_entities(store: Store, f: Filters, entity_type: str, names: list[str] | 
 def entity_table(store: Store, f: Filters, entity_type: str, min_mentions: int = 1) -> pd.DataFrame:
     """Return TOP for every entity of a type with at least `min_mentions` mentions, most mentioned first.
 
-    One query for what entity_options (the ranking: `name`, `mentions`) and top_entities
-    (`top_of`) would each scan the mentions for; share_of_voice is among all rows.
+    One query for the people picker's ranking (`name`, `mentions`) and the top table (`top_of`),
+    which would each scan the mentions; share_of_voice is among all rows.
     """
     return _with_voice(_entity_rows(store, f, entity_type, None, None, min_mentions))
 
