@@ -13,12 +13,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from monitor import aggregates as agg
-from monitor import analytics, charts, export, present, viewstate
-from monitor.queries import Filters
-from monitor.readonly import AttachedStore
+from monitor.present import charts, export, page, viewstate
+from monitor.present.viewstate import KINDS, View
+from monitor.read import aggregations as agg
+from monitor.read import timeseries
+from monitor.read.attached import AttachedStore
+from monitor.read.filters import Filters
 from monitor.store import Store, StoreError, default_path
-from monitor.viewstate import KINDS, View
 
 st.set_page_config(page_title="Media monitor", page_icon="📰", layout="wide")
 MAX_UPLOAD_FILES = 200
@@ -39,7 +40,7 @@ def open_store(path: str) -> Store:
 
 @st.cache_data(max_entries=512, show_spinner=False)
 def cached(name: str, path: str, version: int, *args, **kwargs):
-    """Return monitor.aggregates.<name>(store, *args) — cached per store version and arguments."""
+    """Return monitor.read.aggregations.<name>(store, *args) — cached per store version and arguments."""
     return getattr(agg, name)(open_store(path), *args, **kwargs)
 
 
@@ -57,7 +58,7 @@ def image_export() -> tuple[bool, str]:
 
 def ingest_uploads(files, store_path: str) -> None:
     """Write uploaded files to a temporary folder and ingest them with a progress bar."""
-    from monitor.ingest import ingest
+    from monitor.ingest.pipeline import ingest
 
     bar = st.progress(0.0, text="Reading articles…")
     with tempfile.TemporaryDirectory() as folder:
@@ -78,12 +79,14 @@ def ingest_uploads(files, store_path: str) -> None:
     for reason in report.skipped[:20]:
         name, _, why = reason.partition(": ")
         # Escaped: a CSV's column names or a file's name come from the file, and alerts are Markdown.
-        st.warning(f"Skipped {present.markdown_text(Path(name).name)}: {present.markdown_text(why)}")
+        st.warning(f"Skipped {page.markdown_text(Path(name).name)}: {page.markdown_text(why)}")
 
 
 def upload_box(store_path: str, expanded: bool) -> None:
     """The 'Add articles' form: upload files of any format the loader reads."""
-    from monitor.sources import SUPPORTED_SUFFIXES  # here: it imports every reader (see sidebar_tail)
+    from monitor.ingest.sources import (
+        SUPPORTED_SUFFIXES,  # here: it imports every reader (see sidebar_tail)
+    )
 
     with st.expander("Add articles", expanded=expanded):
         with st.form("upload", clear_on_submit=True):
@@ -215,8 +218,8 @@ every = cached("entity_table", store_path, version, filters, view.kind, view.min
 ranked = every["name"].head(15).tolist()
 names = list(view.entities) or ranked[:TOP_N]
 span = (pd.Timestamp(view.since) if view.since else first_day, pd.Timestamp(view.until) if view.until else last_day)
-freq = analytics.auto_freq(*span) if view.freq == "auto" else view.freq
-period_word = analytics.FREQS[freq]
+freq = timeseries.auto_freq(*span) if view.freq == "auto" else view.freq
+period_word = timeseries.FREQS[freq]
 colors = charts.colors_for(ranked + [n for n in names if n not in set(ranked)])
 ok_images, image_note = image_export()
 stem_filters = {"who": names[:3], "topic": list(view.topics)[:2], "from": view.since, "to": view.until}
@@ -257,13 +260,13 @@ kpis = st.columns(4)
 kpis[0].metric("Articles", f"{int(cached('period_totals', store_path, version, filters, freq)['total_articles'].sum()):,}")
 kpis[1].metric(f"Mentions of {kind_word}", f"{int(every['mentions'].sum()):,}")
 kpis[2].metric(f"{KINDS[view.kind]} mentioned", f"{len(every):,}")
-kpis[3].metric("Most mentioned", present.markdown_text(ranked[0]) if ranked else "–")
+kpis[3].metric("Most mentioned", page.markdown_text(ranked[0]) if ranked else "–")
 languages = cached("language_counts", store_path, version, filters)
 others = languages[~languages["language"].isin(["en", "und"])]
 st.caption(f"{span[0]:%d %b %Y} – {span[1]:%d %b %Y} · by {period_word}"
            # Outlet and topic names are data, and captions are Markdown: escaped to show as written.
-           + (f" · topics: {', '.join(map(present.markdown_text, view.topics))}" if view.topics else "")
-           + (f" · outlets: {', '.join(map(present.markdown_text, view.sources))}" if view.sources else "")
+           + (f" · topics: {', '.join(map(page.markdown_text, view.topics))}" if view.topics else "")
+           + (f" · outlets: {', '.join(map(page.markdown_text, view.sources))}" if view.sources else "")
            + (" · each syndicated story counted once" if not view.all_copies else " · every copy counted")
            + (" · not analysed (other languages): " + ", ".join(f"{r.language} {r.articles}" for r in
                                                                others.itertuples()) if len(others) else ""))
@@ -277,7 +280,7 @@ points: list[tuple[str, pd.Timestamp]] = []
 
 st.header(f"{KINDS[view.kind]} over time")
 totals = cached("period_totals", store_path, version, filters, freq)
-series = analytics.smooth_tone(cached("entity_series", store_path, version, filters, freq, names, totals),
+series = timeseries.smooth_tone(cached("entity_series", store_path, version, filters, freq, names, totals),
                                view.smooth)
 measure = "share of articles" if view.normalised else "mentions"
 fig = charts.mentions_chart(series, normalised=view.normalised, colors=colors, subject=kind_word,
@@ -300,10 +303,10 @@ sidebar_tail()
 st.header("Topics over time")
 topic_names = list(view.topics) or topic_options(filters)["name"].head(TOP_N).tolist()
 topic_filter = replace(filters, entities=tuple(view.entities))
-tseries = analytics.smooth_tone(cached("topic_series", store_path, version, topic_filter, freq, topic_names, totals),
+tseries = timeseries.smooth_tone(cached("topic_series", store_path, version, topic_filter, freq, topic_names, totals),
                                 view.smooth)
 tcolors = charts.colors_for(topic_names)
-scope = f" in articles mentioning {', '.join(map(present.markdown_text, view.entities))}" if view.entities else ""
+scope = f" in articles mentioning {', '.join(map(page.markdown_text, view.entities))}" if view.entities else ""
 left, right = st.columns(2)
 fig = charts.mentions_chart(tseries, normalised=view.normalised, colors=tcolors, subject="topics",
                             title=f"Topic coverage per {period_word} ({measure})")
@@ -368,7 +371,7 @@ def drill_down(pick: tuple[str, pd.Timestamp] | None) -> None:
         st.info("No sentences match this choice.")
         return
     st.caption(f"{len(rows)} sentence{'s' if len(rows) != 1 else ''}" + (" (first 200)" if len(rows) == 200 else ""))
-    cards = [present.sentence_card(r.text, (r.surfaces or "").split("; ") if pd.notna(r.surfaces) else [],
+    cards = [page.sentence_card(r.text, (r.surfaces or "").split("; ") if pd.notna(r.surfaces) else [],
                                    r.tone, r.title if pd.notna(r.title) else None, r.source,
                                    f"{r.date:%d %b %Y}" if pd.notna(r.date) else "undated",
                                    r.url if pd.notna(r.url) else None, int(r.copies)) for r in rows.itertuples()]

@@ -3,7 +3,7 @@
     python bench/build_store.py --out PATH [--articles 100000] [--source-store PATH | --limit N] [--save-base PATH]
 
 The base is real: Reuters-21578 (from ../shared/data, converted by bench/results.py's
-`reuters_jsonl`) ingested with the real pipeline (`monitor.ingest.ingest`), or a store that
+`reuters_jsonl`) ingested with the real pipeline (`monitor.ingest.pipeline.ingest`), or a store that
 was ingested already (`--source-store`, copied, never modified). `--limit N` ingests only the
 first N Reuters articles (ingesting all 21,578 takes ~8-10 min of CPU).
 
@@ -62,8 +62,8 @@ def base_store(out: Path, source: str | None, limit: int | None, work: Path) -> 
     if source:
         shutil.copyfile(source, out)
         return
-    from monitor.ingest import ingest
-    from monitor.parallel import default_workers
+    from monitor.ingest.pipeline import ingest
+    from monitor.ingest.runners import default_workers
 
     jsonl = reuters_jsonl(work / (f"reuters-{limit}.jsonl" if limit else "reuters.jsonl"), limit=limit)
     started = time.perf_counter()
@@ -114,8 +114,8 @@ def main() -> None:
     print(f"base: {counts(store)}")
     started = time.perf_counter()
     added = replicate(store, args.articles)
-    from monitor.ingest import refresh_entities
-    from monitor.watchlist import Watchlist
+    from monitor.ingest.pipeline import refresh_entities
+    from monitor.ingest.watchlist import Watchlist
 
     refresh_entities(store, Watchlist.load())  # rebuilds entity_map and the mentions table
     print(f"replicated {added} articles in {time.perf_counter() - started:.0f} s")

@@ -47,13 +47,13 @@ HEADLESS = ["--server.headless", "true", "--server.address", "127.0.0.1", "--bro
             "--server.fileWatcherType", "none"]
 CHART = "[data-testid='stPlotlyChart'] .main-svg"  # a plotly chart that plotly.js has drawn
 # A pause before each filter change (not timed), as a person makes: reruns back to back for
-# seconds would also be timed with the store's turns for writers (monitor/readonly.py).
+# seconds would also be timed with the store's turns for writers (monitor/read/attached.py).
 THINK_SECONDS = 0.5
 
 
 def default_store() -> str:
     """Return a store of 3,000 Reuters articles (ingested once into the temp folder); exit when no data."""
-    from monitor.ingest import ingest
+    from monitor.ingest.pipeline import ingest
     from monitor.store import Store
 
     folder = Path(tempfile.gettempdir()) / "monitor-bench"
@@ -253,8 +253,8 @@ class PeakRss:
 
 def burst_urls(url: str, store: str) -> list[str]:
     """Return dashboard URLs with different filters (people, topic, granularity, dates, outlet)."""
-    from monitor import aggregates as agg
-    from monitor.queries import Filters
+    from monitor.read import aggregations as agg
+    from monitor.read.filters import Filters
     from monitor.store import Store
 
     s = Store(store, read_only=True)

@@ -35,15 +35,15 @@ VARIANTS = ("naive", "ceiling", "workers1", "workers2", "reingest")
 
 def texts_of(path: str) -> list[str]:
     """Return the texts monitor's NLP would read from `path` (same readers, same headline rule)."""
-    from monitor.analysis import analysed_text
-    from monitor.sources import RawArticle, read_paths
+    from monitor.ingest.batch import analysed_text
+    from monitor.ingest.sources import RawArticle, read_paths
 
     return [analysed_text(a) for a in read_paths([path]) if isinstance(a, RawArticle)]
 
 
 def run_naive(texts: list[str]) -> dict:
     """The naive loop: full pipeline per text, VADER per sentence, entities collected."""
-    from monitor.nlp import MODEL
+    from monitor.ingest.nlp import MODEL
 
     start = time.perf_counter()  # importing spaCy counts, as it does in monitor's ingest (imported lazily)
     import spacy
@@ -62,7 +62,7 @@ def run_naive(texts: list[str]) -> dict:
 
 def run_ceiling(texts: list[str]) -> dict:
     """NER alone: only the components monitor uses, all texts through one nlp.pipe."""
-    from monitor.nlp import EXCLUDE, MODEL, PIPE_BATCH
+    from monitor.ingest.nlp import EXCLUDE, MODEL, PIPE_BATCH
 
     start = time.perf_counter()  # importing spaCy counts, as it does in monitor's ingest (imported lazily)
     import spacy
@@ -78,11 +78,11 @@ def run_ceiling(texts: list[str]) -> dict:
 
 def run_ingest(path: str, store: str, workers: int) -> dict:
     """monitor's ingest of `path` into `store` with `workers` processes."""
-    from monitor import parallel
-    from monitor.ingest import ingest
+    from monitor.ingest import runners
+    from monitor.ingest.pipeline import ingest
     from monitor.store import Store
 
-    parallel.use_fork()  # as `python -m monitor ingest` does
+    runners.use_fork()  # as `python -m monitor ingest` does
     start = time.perf_counter()
     report = ingest(Store(store), [path], workers=workers)
     counts = Store(store).query("SELECT (SELECT count(*) FROM articles) a, (SELECT count(*) FROM mentions) m")
@@ -149,16 +149,16 @@ def peak_rss(args: list[str]) -> dict:
 
 # Where an ingest's time goes: the functions to find in the profile, by what they do.
 STAGES = {
-    "read and decode the input (readers, dates)": ("read_paths", "monitor/sources"),
-    "language detection (py3langid)": ("detect", "monitor/language.py"),
-    "VADER tone per sentence": ("tone", "monitor/nlp.py"),
-    "names: resolve spans in each article": ("resolve_article", "monitor/entities.py"),
-    "topics: keyword match per sentence": ("match", "monitor/topics.py"),
-    "near-duplicate signatures (MinHash)": ("signature", "monitor/dedupe.py"),
+    "read and decode the input (readers, dates)": ("read_paths", "monitor/ingest/sources"),
+    "language detection (py3langid)": ("detect", "monitor/ingest/language.py"),
+    "VADER tone per sentence": ("tone", "monitor/ingest/nlp.py"),
+    "names: resolve spans in each article": ("resolve_article", "monitor/ingest/entities.py"),
+    "topics: keyword match per sentence": ("match", "monitor/ingest/topics.py"),
+    "near-duplicate signatures (MinHash)": ("signature", "monitor/ingest/dedupe.py"),
     "store: write batches": ("write_batch", "monitor/store.py"),
-    "store: regroup stories": ("refresh_stories", "monitor/ingest.py"),
-    "store: corpus-wide name map and mentions table": ("refresh_entities", "monitor/ingest.py"),
-    "load the spaCy model": ("load_model", "monitor/nlp.py"),
+    "store: regroup stories": ("refresh_stories", "monitor/ingest/pipeline.py"),
+    "store: corpus-wide name map and mentions table": ("refresh_entities", "monitor/ingest/pipeline.py"),
+    "load the spaCy model": ("load_model", "monitor/ingest/nlp.py"),
 }
 
 
@@ -166,7 +166,7 @@ def run_profile(path: str, store: str) -> dict:
     """Profile one workers1 ingest in this process; return seconds per stage, spaCy's NER being the rest."""
     from pyinstrument import Profiler
 
-    from monitor.ingest import ingest
+    from monitor.ingest.pipeline import ingest
     from monitor.store import Store
 
     profiler = Profiler(interval=0.002)

@@ -7,7 +7,7 @@ Python API::
     frames.mentions.groupby("entity").size()
 
     store = monitor.open_store("data/monitor.duckdb")   # read what `ingest` stored
-    monitor.queries.mentions(store, monitor.Filters(entities=("Trump",)))
+    monitor.read.frames.mentions(store, monitor.Filters(entities=("Trump",)))
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from monitor.queries import Filters
+from monitor.read.filters import Filters
 
 __all__ = ["Filters", "Frames", "load", "open_store", "frames_of"]
 
@@ -42,19 +42,19 @@ def open_store(path: str | Path | None = None, read_only: bool = True):  # -> mo
 
 def frames_of(store, filters: Filters = Filters()) -> Frames:
     """Return all frames of a store, filtered."""
-    from monitor import queries
+    from monitor.read import frames
 
-    return Frames(queries.articles(store, filters), queries.mentions(store, filters),
-                  queries.topic_hits(store, filters), queries.sentences(store))
+    return Frames(frames.articles(store, filters), frames.mentions(store, filters),
+                  frames.topic_hits(store, filters), frames.sentences(store))
 
 
 def load(paths: Iterable[str | Path] | str | Path, *, mapping: Mapping[str, str] | None = None,
          topics: str | Path | None = None, watchlist: str | Path | None = None) -> Frames:
     """Read and analyse articles in memory and return their frames (nothing is written to disk)."""
-    from monitor.ingest import ingest
+    from monitor.ingest.pipeline import ingest
+    from monitor.ingest.topics import Taxonomy
+    from monitor.ingest.watchlist import Watchlist
     from monitor.store import Store
-    from monitor.topics import Taxonomy
-    from monitor.watchlist import Watchlist
 
     if isinstance(paths, (str, Path)):
         paths = [paths]

@@ -12,14 +12,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from monitor import analytics, export, queries
-from monitor.ingest import IngestReport, ingest
-from monitor.parallel import DaskError, WorkerError, default_workers
-from monitor.sources import DEFAULT_MAX_BYTES
-from monitor.sources.records import FIELDS
+from monitor.ingest.pipeline import IngestReport, ingest
+from monitor.ingest.runners import DaskError, WorkerError, default_workers
+from monitor.ingest.sources import DEFAULT_MAX_BYTES
+from monitor.ingest.sources.records import FIELDS
+from monitor.ingest.topics import Taxonomy
+from monitor.ingest.watchlist import Watchlist, WatchlistError
+from monitor.present import export
+from monitor.read import frames, timeseries
 from monitor.store import Store, StoreError, default_path
-from monitor.topics import Taxonomy
-from monitor.watchlist import Watchlist, WatchlistError
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_STORE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXPORTS = ("articles", "mentions", "topics", "timeline")
@@ -56,14 +57,14 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--source", action="append", default=[], help="only this outlet; repeatable")
     exp.add_argument("--since", help="first day, YYYY-MM-DD")
     exp.add_argument("--until", help="last day, YYYY-MM-DD")
-    exp.add_argument("--freq", choices=sorted(analytics.FREQS), default="D", help="timeline period")
+    exp.add_argument("--freq", choices=sorted(timeseries.FREQS), default="D", help="timeline period")
     sub.add_parser("info", parents=[common], help="what the store holds")
     return parser
 
 
 def _add_watch(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the `watch` command: poll feeds and ingest what is new."""
-    from monitor.watch import DEFAULT_FEEDS
+    from monitor.ingest.watch import DEFAULT_FEEDS
 
     w = sub.add_parser("watch", parents=[common], help="poll feeds every so often and ingest what is new")
     w.add_argument("--feeds", default=str(DEFAULT_FEEDS), help=f"feeds TOML (default: {DEFAULT_FEEDS})")
@@ -75,7 +76,7 @@ def _add_watch(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
 
 def _every(text: str) -> float:
     """Return --every in seconds, or a usage error."""
-    from monitor.watch import parse_every
+    from monitor.ingest.watch import parse_every
 
     try:
         return parse_every(text)
@@ -142,7 +143,7 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _watch(args: argparse.Namespace) -> int:
-    from monitor import watch
+    from monitor.ingest import watch
 
     feeds = watch.load_feeds(args.feeds)
     if not feeds:
@@ -159,16 +160,16 @@ def _watch(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     store = Store(args.store, read_only=True)
-    f = queries.Filters(entities=tuple(args.person), topics=tuple(args.topic), sources=tuple(args.source),
+    f = frames.Filters(entities=tuple(args.person), topics=tuple(args.topic), sources=tuple(args.source),
                         since=args.since, until=args.until)
     if args.what == "articles":
-        frame = queries.articles(store, f)
+        frame = frames.articles(store, f)
     elif args.what == "mentions":
-        frame = queries.mentions(store, f)
+        frame = frames.mentions(store, f)
     elif args.what == "topics":
-        frame = queries.topic_hits(store, f)
+        frame = frames.topic_hits(store, f)
     else:
-        frame = analytics.timeline(queries.mentions(store, f), args.freq)
+        frame = timeseries.timeline(frames.mentions(store, f), args.freq)
     data = export.to_bytes(frame, args.format)
     if args.output:
         Path(args.output).write_bytes(data)
@@ -179,7 +180,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _info(args: argparse.Namespace) -> int:
-    s = queries.summary(Store(args.store, read_only=True))
+    s = frames.summary(Store(args.store, read_only=True))
     print(f"store {s['path']} (version {s['version']})")
     print(f"{s['articles']} articles from {s['sources']} sources, {s['first_date']} to {s['last_date']}"
           f" ({s['undated']} without a date)")

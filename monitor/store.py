@@ -8,7 +8,6 @@ file), so a dashboard can read between an ingest's batches.
 """
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,8 +16,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from monitor.settings import default_file, settings_path
+
 SCHEMA_VERSION = 1
-DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "monitor.duckdb"
+DEFAULT_PATH = default_file("store")
 LOCK_WAIT_SECONDS = 60.0
 # Between attempts to open a file another connection holds. Measured with a reader looping
 # while a 15-batch ingest ran: 0.2 s made the ingest 3.4x slower and reads wait up to 1.7 s;
@@ -82,7 +83,7 @@ class StoreError(RuntimeError):
 
 def default_path() -> Path:
     """Return the store path from $MONITOR_STORE, else data/monitor.duckdb in the project."""
-    return Path(os.environ.get("MONITOR_STORE") or DEFAULT_PATH)
+    return settings_path("store")
 
 
 class Store:

@@ -26,7 +26,7 @@ def shared_data(*parts: str) -> Path:
 @pytest.fixture(scope="session")
 def seed_store(tmp_path_factory):
     """A store file with the seed article ingested (built once per test session)."""
-    from monitor.ingest import ingest
+    from monitor.ingest.pipeline import ingest
     from monitor.store import Store
 
     path = tmp_path_factory.mktemp("store") / "seed.duckdb"
@@ -65,7 +65,7 @@ FICTION = [
 @pytest.fixture(scope="session")
 def fiction_store(tmp_path_factory):
     """A store of five fictional articles over four weeks from two outlets."""
-    from monitor.ingest import ingest
+    from monitor.ingest.pipeline import ingest
     from monitor.store import Store
 
     folder = tmp_path_factory.mktemp("fiction")

@@ -7,8 +7,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from monitor import aggregates
-from monitor.queries import Filters, resolve_entity
+from monitor.read import aggregations
+from monitor.read.filters import Filters, resolve_entity
 from monitor.store import Store
 
 TOPIC_FILTERS = [Filters(), Filters(unique_stories=True), Filters(sources=("Lakeside Ledger",)),
@@ -33,18 +33,18 @@ def test_the_store_derives_topic_mentions(fiction_store):
 
 @pytest.mark.parametrize("f", TOPIC_FILTERS)
 def test_topic_series_and_options_agree_with_and_without_the_derived_table(fiction_store, without_derived, f):
-    topics = aggregates.topic_options(fiction_store, Filters())["name"].tolist()
+    topics = aggregations.topic_options(fiction_store, Filters())["name"].tolist()
     assert topics
-    pd.testing.assert_frame_equal(aggregates.topic_options(fiction_store, f), aggregates.topic_options(without_derived, f))
+    pd.testing.assert_frame_equal(aggregations.topic_options(fiction_store, f), aggregations.topic_options(without_derived, f))
     for freq in ("D", "W", "M"):
-        new = aggregates.topic_series(fiction_store, f, freq, topics)
-        old = aggregates.topic_series(without_derived, f, freq, topics)
+        new = aggregations.topic_series(fiction_store, f, freq, topics)
+        old = aggregations.topic_series(without_derived, f, freq, topics)
         pd.testing.assert_frame_equal(new, old)
 
 
 def test_topic_series_counts_sentences_articles_and_tone(fiction_store):
-    topics = aggregates.topic_options(fiction_store, Filters())["name"].tolist()
-    series = aggregates.topic_series(fiction_store, Filters(), "M", topics)
+    topics = aggregations.topic_options(fiction_store, Filters())["name"].tolist()
+    series = aggregations.topic_series(fiction_store, Filters(), "M", topics)
     hits = fiction_store.query(
         "SELECT t.topic, count(*) AS n, count(DISTINCT t.article_id) AS a, avg(s.tone) AS tone FROM topic_hits t "
         "JOIN sentences s USING (article_id, sentence_id) GROUP BY t.topic")
@@ -65,34 +65,34 @@ def test_resolve_entity_canonical_variant_and_surface(fiction_store):
 
 def test_voice_from_top_equals_asking_for_the_names(fiction_store):
     f = Filters()
-    top = aggregates.top_entities(fiction_store, f, "person", None, 15, 1)
+    top = aggregations.top_entities(fiction_store, f, "person", None, 15, 1)
     names = top["name"].head(2).tolist()[::-1]
-    asked = aggregates.top_entities(fiction_store, f, "person", names, len(names), 1)
-    pd.testing.assert_frame_equal(aggregates.voice_from_top(top, names), asked)
-    assert aggregates.voice_from_top(top, names + ["Nobody Here"]) is None
+    asked = aggregations.top_entities(fiction_store, f, "person", names, len(names), 1)
+    pd.testing.assert_frame_equal(aggregations.voice_from_top(top, names), asked)
+    assert aggregations.voice_from_top(top, names + ["Nobody Here"]) is None
 
 
 @pytest.mark.parametrize("freq", ["D", "W", "M"])
 def test_series_with_the_callers_totals_are_the_same(fiction_store, freq):
     f = Filters(sources=("Lakeside Ledger",))
-    totals = aggregates.period_totals(fiction_store, f, freq)
-    names = aggregates.top_entities(fiction_store, f, "person")["name"].tolist()
-    topics = aggregates.topic_options(fiction_store, f)["name"].tolist()
-    pd.testing.assert_frame_equal(aggregates.entity_series(fiction_store, f, freq, names, totals),
-                                  aggregates.entity_series(fiction_store, f, freq, names))
+    totals = aggregations.period_totals(fiction_store, f, freq)
+    names = aggregations.top_entities(fiction_store, f, "person")["name"].tolist()
+    topics = aggregations.topic_options(fiction_store, f)["name"].tolist()
+    pd.testing.assert_frame_equal(aggregations.entity_series(fiction_store, f, freq, names, totals),
+                                  aggregations.entity_series(fiction_store, f, freq, names))
     with_people = Filters(sources=f.sources, entities=tuple(names[:1]))
-    pd.testing.assert_frame_equal(aggregates.topic_series(fiction_store, with_people, freq, topics, totals),
-                                  aggregates.topic_series(fiction_store, with_people, freq, topics))
+    pd.testing.assert_frame_equal(aggregations.topic_series(fiction_store, with_people, freq, topics, totals),
+                                  aggregations.topic_series(fiction_store, with_people, freq, topics))
 
 
 @pytest.mark.parametrize("min_mentions", [1, 2])
 @pytest.mark.parametrize("f", [Filters(), Filters(sources=("Lakeside Ledger",)), Filters(topics=("Economy and jobs",))])
 def test_entity_table_ranks_every_entity_as_top_entities_does(fiction_store, f, min_mentions):
     """The dashboard ranks, picks and fills the top table from entity_table: what top_entities gives, in one query."""
-    table = aggregates.entity_table(fiction_store, f, "person", min_mentions)
-    every = aggregates.top_entities(fiction_store, f, "person", None, 100_000, min_mentions)
+    table = aggregations.entity_table(fiction_store, f, "person", min_mentions)
+    every = aggregations.top_entities(fiction_store, f, "person", None, 100_000, min_mentions)
     assert table["name"].tolist() == every["name"].tolist()
     assert table["mentions"].tolist() == every["mentions"].tolist()
     for limit in (15, 2):
-        pd.testing.assert_frame_equal(aggregates.top_of(table, limit),
-                                      aggregates.top_entities(fiction_store, f, "person", None, limit, min_mentions))
+        pd.testing.assert_frame_equal(aggregations.top_of(table, limit),
+                                      aggregations.top_entities(fiction_store, f, "person", None, limit, min_mentions))

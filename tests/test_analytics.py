@@ -2,7 +2,8 @@
 import pandas as pd
 import pytest
 
-from monitor import analytics, schema
+from monitor import schema
+from monitor.read import timeseries
 
 
 def mentions(rows):
@@ -21,7 +22,7 @@ M = mentions([
 
 
 def test_daily_timeline_counts_mentions_articles_and_tone():
-    out = analytics.timeline(M, "D")
+    out = timeseries.timeline(M, "D")
     first = out.iloc[0]
     assert (first["period"], first["entity"], first["mentions"], first["articles"]) == \
         (pd.Timestamp("2031-05-05"), "Mara Velloso", 2, 1)
@@ -31,26 +32,26 @@ def test_daily_timeline_counts_mentions_articles_and_tone():
 
 
 def test_weekly_periods_start_on_monday():
-    out = analytics.timeline(M, "W")
+    out = timeseries.timeline(M, "W")
     assert set(out["period"].dt.day_of_week) == {0}
     assert out.query("entity == 'Mara Velloso'")["mentions"].tolist() == [3]
 
 
 def test_single_mention_has_zero_width_band_and_monthly_works():
-    out = analytics.timeline(M, "M")
+    out = timeseries.timeline(M, "M")
     assert len(out) == 2
-    one = analytics.timeline(M.iloc[[2]], "D").iloc[0]
+    one = timeseries.timeline(M.iloc[[2]], "D").iloc[0]
     assert one["tone_low"] == one["tone"] == one["tone_high"]
 
 
 def test_empty_and_bad_freq():
-    empty = analytics.timeline(schema.empty(schema.MENTIONS), "D")
-    assert empty.empty and list(empty.columns) == list(analytics.TIMELINE)
+    empty = timeseries.timeline(schema.empty(schema.MENTIONS), "D")
+    assert empty.empty and list(empty.columns) == list(timeseries.TIMELINE)
     with pytest.raises(ValueError, match="freq must be one of"):
-        analytics.timeline(M, "Y")
+        timeseries.timeline(M, "Y")
 
 
 @pytest.mark.parametrize("days, freq", [(0, "D"), (60, "D"), (120, "W"), (900, "M")])
 def test_auto_freq(days, freq):
     first = pd.Timestamp("2031-01-01")
-    assert analytics.auto_freq(first, first + pd.Timedelta(days=days)) == freq
+    assert timeseries.auto_freq(first, first + pd.Timedelta(days=days)) == freq

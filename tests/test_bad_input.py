@@ -21,8 +21,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from monitor.ingest import ingest
-from monitor.sources import DEFAULT_MAX_BYTES, RawArticle, Skipped, read_paths
+from monitor.ingest.pipeline import ingest
+from monitor.ingest.sources import DEFAULT_MAX_BYTES, RawArticle, Skipped, read_paths
 from monitor.store import Store
 from tests.conftest import ROOT
 

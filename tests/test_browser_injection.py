@@ -3,7 +3,7 @@
 A store is built from fictional articles whose titles, outlets, links and text carry HTML,
 <script>, event handlers, javascript: links and Markdown (images pointing at a beacon on
 loopback, links, emphasis, Streamlit's :colour[...] directives and $maths$). Entity names
-cannot carry markup from article text (monitor.names rejects names with < > = / and the
+cannot carry markup from article text (monitor.ingest.names rejects names with < > = / and the
 like), so a watchlist pins two hostile canonical names to reach the legends, hovers,
 multiselects and the table too. Then the real dashboard is opened in chromium.
 """
@@ -19,9 +19,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from monitor.ingest import ingest
+from monitor.ingest.pipeline import ingest
+from monitor.ingest.watchlist import Watchlist
 from monitor.store import Store
-from monitor.watchlist import Watchlist
 from tests.servers import streamlit_server
 
 pytestmark = pytest.mark.browser

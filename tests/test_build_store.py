@@ -6,9 +6,9 @@ import shutil
 import pandas as pd
 
 from bench.build_store import counts, replicate
-from monitor.ingest import refresh_entities
+from monitor.ingest.pipeline import refresh_entities
+from monitor.ingest.watchlist import Watchlist
 from monitor.store import Store
-from monitor.watchlist import Watchlist
 
 
 def test_replicate_to_a_target(fiction_store, tmp_path):

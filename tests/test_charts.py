@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.io as pio
 import pytest
 
-from monitor import charts
+from monitor.present import charts
 from monitor.schema import FrameError
 
 PEOPLE = ["Mara Velloso", "Tomas Brandt"]

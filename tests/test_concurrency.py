@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from monitor import aggregates, queries
-from monitor.ingest import ingest
-from monitor.queries import Filters
-from monitor.readonly import AttachedStore
+from monitor.ingest.pipeline import ingest
+from monitor.read import aggregations, frames
+from monitor.read.attached import AttachedStore
+from monitor.read.filters import Filters
 from monitor.store import Store
 from tests.conftest import ROOT
 from tests.corpus import PEOPLE, write_corpus
@@ -54,13 +54,13 @@ def read_like_the_dashboard(path: Path, reader: str = "attached") -> tuple[int, 
     """
     store = READERS[reader](path)
     version = store.version()
-    top = aggregates.top_entities(store, Filters(), "person")
+    top = aggregations.top_entities(store, Filters(), "person")
     assert set(top["name"]) <= set(PEOPLE) | {name.split()[-1] for name in PEOPLE}, top
-    mentions = queries.mentions(store, Filters(entities=("Mara Velloso",)))
-    drill = aggregates.sentences_behind(store, Filters(), "Mara Velloso")
+    mentions = frames.mentions(store, Filters(entities=("Mara Velloso",)))
+    drill = aggregations.sentences_behind(store, Filters(), "Mara Velloso")
     # Articles are read last: they only grow, so every article seen before must be here.
     state = store.query(_CONSISTENT).iloc[0]
-    articles = set(queries.articles(store)["article_id"])
+    articles = set(frames.articles(store)["article_id"])
     assert state["broken"] == 0, "a half-written batch is visible"
     assert set(mentions["article_id"]) <= articles and set(drill["article_id"]) <= articles
     assert SEEDED <= len(articles) <= SEEDED + ADDED

@@ -19,9 +19,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from monitor import ingest as ingest_module
-from monitor import queries
-from monitor.ingest import ingest
+from monitor.ingest import pipeline as ingest_module
+from monitor.ingest.pipeline import ingest
+from monitor.read import frames
 from monitor.store import Store
 from tests.conftest import ROOT
 from tests.corpus import write_corpus
@@ -76,11 +76,11 @@ def kill_when(proc: subprocess.Popen, ready) -> None:
     proc.stderr.close()
 
 
-def frames(path: Path) -> dict[str, pd.DataFrame]:
+def store_frames(path: Path) -> dict[str, pd.DataFrame]:
     """Return the store's public frames, each sorted on all its columns (order is not the contract)."""
     store = Store(path, read_only=True)
-    out = {"articles": queries.articles(store), "mentions": queries.mentions(store),
-           "topic_hits": queries.topic_hits(store), "sentences": queries.sentences(store)}
+    out = {"articles": frames.articles(store), "mentions": frames.mentions(store),
+           "topic_hits": frames.topic_hits(store), "sentences": frames.sentences(store)}
     return {name: frame.sort_values(list(frame.columns)).reset_index(drop=True) for name, frame in out.items()}
 
 
@@ -134,7 +134,7 @@ def clean(corpus, tmp_path_factory) -> dict[str, pd.DataFrame]:
     done = run_ingest(store, corpus)
     assert done.returncode == 0, done.stderr
     assert report_counts(done.stderr) == (FILES, 0)
-    got = frames(store)
+    got = store_frames(store)
     assert (got["articles"]["copies"] == 2).sum() >= 2 * COPIES  # the near-copies are grouped
     return got
 
@@ -151,7 +151,7 @@ def test_killed_after_n_batches_then_rerun_equals_a_clean_run(corpus, clean, tmp
     again = run_ingest(store, corpus)
     assert again.returncode == 0, again.stderr
     assert report_counts(again.stderr) == (FILES - partial, partial)
-    assert_same_frames(frames(store), clean)
+    assert_same_frames(store_frames(store), clean)
 
 
 def after_start(delay: float):
@@ -186,7 +186,7 @@ def test_killed_repeatedly_at_random_moments_then_finished(corpus, clean, tmp_pa
             assert stored_articles(store) % BATCH == 0
     again = run_ingest(store, corpus)
     assert again.returncode == 0, again.stderr
-    assert_same_frames(frames(store), clean)
+    assert_same_frames(store_frames(store), clean)
 
 
 def test_crash_between_the_last_batch_and_the_story_grouping_is_repaired(corpus, clean, tmp_path, monkeypatch):
@@ -202,7 +202,7 @@ def test_crash_between_the_last_batch_and_the_story_grouping_is_repaired(corpus,
     monkeypatch.undo()
     assert stored_articles(tmp_path / "s.duckdb") == FILES
     ingest(store, [corpus], batch_size=BATCH)
-    assert_same_frames(frames(tmp_path / "s.duckdb"), clean)
+    assert_same_frames(store_frames(tmp_path / "s.duckdb"), clean)
 
 
 def test_two_ingests_at_once_store_the_union_once(tmp_path):
@@ -215,7 +215,7 @@ def test_two_ingests_at_once_store_the_union_once(tmp_path):
     procs = [start_ingest(store, first), start_ingest(store, second)]
     errors = [proc.communicate(timeout=HANG_GUARD_SECONDS)[1] for proc in procs]
     assert [proc.returncode for proc in procs] == [0, 0], errors
-    assert_same_frames(frames(store), frames(expected))
+    assert_same_frames(store_frames(store), store_frames(expected))
 
 
 def test_two_ingests_of_the_same_files_at_once_store_them_once(tmp_path):
@@ -230,4 +230,4 @@ def test_two_ingests_of_the_same_files_at_once_store_them_once(tmp_path):
     assert not any("Traceback" in err for err in errors), errors
     added = [report_counts(err)[0] for err in errors]
     assert sum(added) == 16, errors  # each article counted as added by exactly one of them
-    assert_same_frames(frames(store), frames(expected))
+    assert_same_frames(store_frames(store), store_frames(expected))

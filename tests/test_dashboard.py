@@ -3,7 +3,6 @@ import json
 from datetime import date
 
 import pandas as pd
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -124,7 +123,7 @@ def test_count_every_copy_toggle_is_kept_in_the_url(app, fiction_store):
 
 
 def test_other_languages_are_counted_and_auto_refresh_can_be_set(app, tmp_path):
-    from monitor.ingest import ingest
+    from monitor.ingest.pipeline import ingest
     from monitor.store import Store
     from tests.test_dedupe import PORTUGUESE, WIRE
 

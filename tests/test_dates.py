@@ -1,4 +1,4 @@
-"""Tests for monitor.dates: metadata dates, header-line date prefixes and datelines."""
+"""Tests for monitor.ingest.dates: metadata dates, header-line date prefixes and datelines."""
 from __future__ import annotations
 
 import time
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.dates import dateline_date, parse_date, parse_date_prefix
+from monitor.ingest.dates import dateline_date, parse_date, parse_date_prefix
 
 
 @pytest.mark.parametrize(

@@ -2,11 +2,12 @@
 import pandas as pd
 import pytest
 
-from monitor import language, queries
-from monitor.dedupe import group_stories, signature
-from monitor.ingest import ingest
+from monitor.ingest import language
+from monitor.ingest.dedupe import group_stories, signature
+from monitor.ingest.pipeline import ingest
+from monitor.ingest.watchlist import Watchlist
+from monitor.read import frames
 from monitor.store import Store
-from monitor.watchlist import Watchlist
 
 WIRE = ("Mara Velloso, the mayor of Northbridge, opened a new tram line on Tuesday, promising shorter "
         "commutes and more jobs for the harbour district. Critics led by Tomas Brandt called the project a "
@@ -63,12 +64,12 @@ def test_ingest_groups_copies_counts_them_once_and_skips_other_languages(tmp_pat
     store = Store(tmp_path / "s.duckdb")
     report = ingest(store, [folder], watchlist=Watchlist())
     assert report.total("added") == 4 and report.other_languages() == {"pt": 1}
-    articles = queries.articles(store).set_index("source")
+    articles = frames.articles(store).set_index("source")
     assert articles.loc["Jornal do Porto", "language"] == "pt"
     assert articles.loc["Jornal do Porto", "n_sentences"] == 0
     courier = articles.loc["The Northbridge Courier"]
     assert courier["copies"] == 2 and courier["story_id"] == courier["article_id"]
-    everything = queries.mentions(store, queries.Filters(entities=("Mara Velloso",)))
-    once = queries.mentions(store, queries.Filters(entities=("Mara Velloso",), unique_stories=True))
+    everything = frames.mentions(store, frames.Filters(entities=("Mara Velloso",)))
+    once = frames.mentions(store, frames.Filters(entities=("Mara Velloso",), unique_stories=True))
     assert set(everything["article_id"]) > set(once["article_id"]) and len(set(once["article_id"])) == 1
-    assert len(queries.articles(store, queries.Filters(unique_stories=True))) == 3
+    assert len(frames.articles(store, frames.Filters(unique_stories=True))) == 3

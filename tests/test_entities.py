@@ -3,9 +3,14 @@ import re
 
 import pandas as pd
 
-from monitor.entities import build_entity_map, credit_regions, link_within, resolve_article
-from monitor.nlp import Entity, Sentence
-from monitor.watchlist import Watchlist
+from monitor.ingest.entities import (
+    build_entity_map,
+    credit_regions,
+    link_within,
+    resolve_article,
+)
+from monitor.ingest.nlp import Entity, Sentence
+from monitor.ingest.watchlist import Watchlist
 
 
 def sentence(text: str, *spans: tuple[str, str]) -> Sentence:

@@ -4,7 +4,7 @@ import json
 
 import pandas as pd
 
-from monitor import export
+from monitor.present import export
 
 
 def test_csv_neutralises_formulas_but_not_numbers():
@@ -43,7 +43,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def small_figure(title: str = "Mentions of Mara Velloso") -> go.Figure:
-    """A tiny line chart built with the plotly template, as monitor.charts builds them."""
+    """A tiny line chart built with the plotly template, as monitor.present.charts builds them."""
     fig = go.Figure(layout={"template": "plotly", "title": {"text": title}})
     fig.add_trace(go.Scatter(x=["2031-05-05", "2031-05-12"], y=[3, 5], name="Mara Velloso"))
     return fig

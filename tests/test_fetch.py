@@ -9,12 +9,30 @@ from pathlib import Path
 
 import pytest
 
-from monitor.fetch import MB, FetchError, Fetcher, FetchSettings, fetch, fetch_many
-from monitor.sources import RawArticle, Skipped, read_file, read_paths
-from monitor.sources.web import WebInput, is_feed, read_url
+from monitor.ingest.fetch import (
+    MB,
+    Fetcher,
+    FetchError,
+    FetchSettings,
+    fetch,
+    fetch_many,
+)
+from monitor.ingest.sources import RawArticle, Skipped, read_file, read_paths
+from monitor.ingest.sources.web import WebInput, is_feed, read_url
 from tests.conftest import shared_data
-from tests.loopback import (LEDGER, STORIES, Server, courier_site, free_port, ledger_site, loopback_only,  # noqa: F401
-                            page, rss, server, static)
+from tests.loopback import (  # noqa: F401
+    LEDGER,
+    STORIES,
+    Server,
+    courier_site,
+    free_port,
+    ledger_site,
+    loopback_only,
+    page,
+    rss,
+    server,
+    static,
+)
 
 QUICK = FetchSettings(backoff=0.01, read_timeout=5.0)
 

@@ -5,11 +5,11 @@ import sys
 
 import pytest
 
-from monitor import queries
-from monitor.ingest import ingest
+from monitor.ingest.pipeline import ingest
+from monitor.ingest.topics import Taxonomy
+from monitor.ingest.watchlist import Watchlist
+from monitor.read import frames
 from monitor.store import Store, StoreError
-from monitor.topics import Taxonomy
-from monitor.watchlist import Watchlist
 from tests.conftest import ROOT, SEEDS
 
 STORY = ("Mara Velloso, the mayor of Northbridge, opened a new tram line on Tuesday.\n\n"
@@ -40,25 +40,25 @@ def test_ingest_reports_added_duplicates_and_skipped(store, tmp_path):
     assert report.total("added") == 2 and report.total("duplicates") == 1
     reasons = " | ".join(report.skipped)
     assert "b.jsonl#2" in reasons and "notes.pdf" in reasons
-    people = queries.mentions(store, queries.Filters(entity_types=("person",)))
+    people = frames.mentions(store, frames.Filters(entity_types=("person",)))
     assert {"Mara Velloso", "Tomas Brandt"} <= set(people["entity"])
-    assert "Ines Okafor" in set(queries.mentions(store)["entity"])  # the small model may call her a place
-    assert set(queries.articles(store)["source"]) == {"The Northbridge Courier", "Lakeside Ledger"}
+    assert "Ines Okafor" in set(frames.mentions(store)["entity"])  # the small model may call her a place
+    assert set(frames.articles(store)["source"]) == {"The Northbridge Courier", "Lakeside Ledger"}
 
 
 def test_reingest_is_unchanged_and_keeps_what_was_stored(store, tmp_path):
     corpus = write_corpus(tmp_path / "in")
     ingest(store, [corpus], watchlist=Watchlist())
-    before = queries.mentions(store)
+    before = frames.mentions(store)
     again = ingest(store, [corpus], watchlist=Watchlist())
     assert again.total("added") == 0 and again.total("unchanged") == 2 and not again.model_loaded
-    assert queries.mentions(store).equals(before)
+    assert frames.mentions(store).equals(before)
 
 
 def test_reingest_of_unchanged_corpus_does_not_load_the_model(tmp_path):
     corpus = write_corpus(tmp_path / "in")
     path = tmp_path / "s.duckdb"
-    code = ("import sys; from monitor.store import Store; from monitor.ingest import ingest;"
+    code = ("import sys; from monitor.store import Store; from monitor.ingest.pipeline import ingest;"
             f"r = ingest(Store({str(path)!r}), [{str(corpus)!r}]);"
             "print(r.total('added'), r.total('unchanged'), 'spacy' in sys.modules)")
     runs = [subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
@@ -70,12 +70,12 @@ def test_reingest_of_unchanged_corpus_does_not_load_the_model(tmp_path):
 def test_topic_change_rematches_stored_sentences(store, tmp_path):
     corpus = write_corpus(tmp_path / "in")
     ingest(store, [corpus], watchlist=Watchlist())
-    assert "Transport" not in set(queries.topic_hits(store)["topic"])
+    assert "Transport" not in set(frames.topic_hits(store)["topic"])
     custom = Taxonomy.from_dict({"topics": {"transport": {"label": "Transport", "description": "trams",
                                                           "keywords": ["tram*", "commut*"]}}})
     ingest(store, [corpus], taxonomy=custom, watchlist=Watchlist())
-    assert set(queries.topic_hits(store)["topic"]) == {"Transport"}
-    assert set(queries.articles(store)["topics"]) == {"Transport", ""}
+    assert set(frames.topic_hits(store)["topic"]) == {"Transport"}
+    assert set(frames.articles(store)["topics"]) == {"Transport", ""}
 
 
 def test_watchlist_change_applies_without_reanalysis(store, tmp_path):
@@ -84,17 +84,17 @@ def test_watchlist_change_applies_without_reanalysis(store, tmp_path):
     wl = Watchlist.from_dict({"entities": {"Mayor Velloso": {"aliases": ["Mara Velloso"]}}})
     report = ingest(store, [corpus], watchlist=wl)
     assert not report.model_loaded
-    assert "Mayor Velloso" in set(queries.mentions(store)["entity"])
+    assert "Mayor Velloso" in set(frames.mentions(store)["entity"])
 
 
 def test_filters(store, tmp_path):
     ingest(store, [write_corpus(tmp_path / "in")], watchlist=Watchlist())
-    F = queries.Filters
-    assert set(queries.mentions(store, F(entities=("Velloso",)))["entity"]) == {"Mara Velloso"}
-    assert queries.mentions(store, F(since="2021-05-08"))["date"].min().day == 9
-    assert len(queries.articles(store, F(until="2021-05-06"))) == 1
-    assert len(queries.articles(store, F(entities=("Ines Okafor",)))) == 1
-    assert set(queries.articles(store, F(sources=("Lakeside Ledger",)))["title"]) == {"Harbour plan"}
+    F = frames.Filters
+    assert set(frames.mentions(store, F(entities=("Velloso",)))["entity"]) == {"Mara Velloso"}
+    assert frames.mentions(store, F(since="2021-05-08"))["date"].min().day == 9
+    assert len(frames.articles(store, F(until="2021-05-06"))) == 1
+    assert len(frames.articles(store, F(entities=("Ines Okafor",)))) == 1
+    assert set(frames.articles(store, F(sources=("Lakeside Ledger",)))["title"]) == {"Harbour plan"}
 
 
 def test_read_only_store_must_exist(tmp_path):
@@ -110,6 +110,6 @@ def test_store_of_another_schema_version_is_refused(store):
 
 
 def test_seed_store(seed_store):
-    summary = queries.summary(seed_store)
+    summary = frames.summary(seed_store)
     assert summary["articles"] == 1 and summary["top_people"].iloc[0]["entity"] == "Donald Trump"
     assert len(list(SEEDS.iterdir())) == 1

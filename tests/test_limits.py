@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import streamlit_server
-
-from monitor.sources import DEFAULT_MAX_BYTES
+from monitor.ingest.sources import DEFAULT_MAX_BYTES
 from tests.conftest import ROOT
+from tests.servers import streamlit_server
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

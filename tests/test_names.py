@@ -1,7 +1,13 @@
 """How names are cleaned, compared and judged person-shaped."""
 import pytest
 
-from monitor.names import clean_name, is_org_like, is_person_shaped, name_key, strip_titles
+from monitor.ingest.names import (
+    clean_name,
+    is_org_like,
+    is_person_shaped,
+    name_key,
+    strip_titles,
+)
 
 
 @pytest.mark.parametrize("raw, clean", [

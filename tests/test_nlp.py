@@ -1,7 +1,7 @@
 """The NLP step: only the components it needs, and the same output as the model with more of them."""
 from __future__ import annotations
 
-from monitor import nlp
+from monitor.ingest import nlp
 from tests.conftest import SEEDS
 
 

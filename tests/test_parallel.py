@@ -15,7 +15,7 @@ import time
 import pandas as pd
 import pytest
 
-from monitor.ingest import ingest
+from monitor.ingest.pipeline import ingest
 from monitor.store import Store
 from tests.conftest import ROOT
 from tests.corpus import write_corpus
@@ -83,12 +83,12 @@ def test_reference_store_has_what_the_corpus_holds(one_worker):
 # not from the test runner's process, which by then holds browsers, servers and their threads.
 _INGEST = """
 import json, sys
-from monitor import parallel
-from monitor.ingest import ingest
+from monitor.ingest import runners
+from monitor.ingest.pipeline import ingest
 from monitor.store import Store
 corpus, store, kwargs = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 if kwargs.pop("fork", False):
-    parallel.use_fork()
+    runners.use_fork()
 cluster = None
 if kwargs.pop("dask", False):
     from distributed import LocalCluster
@@ -96,13 +96,13 @@ if kwargs.pop("dask", False):
                            dashboard_address=None, protocol="tcp")
     kwargs["dask"] = cluster.scheduler_address
 report = ingest(Store(store), [corpus], **kwargs)
-out = {"ran_on": report.ran_on, "start": parallel.START_METHOD, "added": report.total("added"),
+out = {"ran_on": report.ran_on, "start": runners.START_METHOD, "added": report.total("added"),
        "duplicates": report.total("duplicates"), "undated": report.total("undated"),
        "skipped": sorted(report.skipped), "languages": dict(report.other_languages())}
 if cluster is not None:
     from distributed import Client
     with Client(cluster.scheduler_address) as client:
-        out["model_loads"] = sorted(client.run(lambda: __import__("monitor.nlp").nlp.load_model.cache_info().misses).values())
+        out["model_loads"] = sorted(client.run(lambda: __import__("monitor.ingest.nlp").ingest.nlp.load_model.cache_info().misses).values())
     out["address"] = cluster.scheduler_address
     cluster.close()
 print(json.dumps(out))
@@ -205,8 +205,8 @@ if os.environ.get("MONITOR_TEST_WORKERS_DIE") and b"spawn_main" in open("/proc/s
 """
 _INGEST_WORKERS_DIE = """
 import os, sys
-from monitor.ingest import ingest
-from monitor.parallel import WorkerError
+from monitor.ingest.pipeline import ingest
+from monitor.ingest.runners import WorkerError
 from monitor.store import Store
 os.environ["MONITOR_TEST_WORKERS_DIE"] = "1"  # for the processes started from now on, not this one
 try:
@@ -214,9 +214,9 @@ try:
 except WorkerError as exc:
     print("WorkerError:", exc)
 # and straight from a pool: its first batch fails, then handing it another does too
-from monitor.parallel import Processes, result_of
-from monitor.topics import Taxonomy
-from monitor.watchlist import Watchlist
+from monitor.ingest.runners import Processes, result_of
+from monitor.ingest.topics import Taxonomy
+from monitor.ingest.watchlist import Watchlist
 pool = Processes(2, Taxonomy.load(), Watchlist.load())
 for attempt in ("result", "submit"):
     try:

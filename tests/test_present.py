@@ -1,7 +1,7 @@
 """Article text on the page is shown as text: escaped, names marked, only http(s) links."""
 import re
 
-from monitor.present import highlight, markdown_text, safe_url, sentence_card
+from monitor.present.page import highlight, markdown_text, safe_url, sentence_card
 
 
 def test_highlight_marks_whole_names_and_escapes_the_rest():

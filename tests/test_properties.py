@@ -21,12 +21,12 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from monitor.dates import dateline_date, parse_date, parse_date_prefix
-from monitor.entities import LABEL_TYPES, build_entity_map, resolve_article
-from monitor.nlp import Entity, Sentence
-from monitor.sources import RawArticle, Skipped, read_paths
-from monitor.sources.records import FIELD_CANDIDATES
-from monitor.watchlist import Watchlist
+from monitor.ingest.dates import dateline_date, parse_date, parse_date_prefix
+from monitor.ingest.entities import LABEL_TYPES, build_entity_map, resolve_article
+from monitor.ingest.nlp import Entity, Sentence
+from monitor.ingest.sources import RawArticle, Skipped, read_paths
+from monitor.ingest.sources.records import FIELD_CANDIDATES
+from monitor.ingest.watchlist import Watchlist
 
 SUFFIXES = (".txt", ".md", ".json", ".jsonl", ".csv", ".html", ".xml", ".rss")
 ORIGINS = {"metadata", "header", "dateline", "missing"}

@@ -10,9 +10,10 @@ import time
 import duckdb
 import pytest
 
-from monitor import aggregates, readonly
-from monitor.queries import Filters
-from monitor.readonly import AttachedStore
+from monitor.read import aggregations
+from monitor.read import attached as attached_module
+from monitor.read.attached import AttachedStore
+from monitor.read.filters import Filters
 from monitor.store import Store, StoreError
 
 WRITE = "import duckdb, sys; duckdb.connect(sys.argv[1]).execute('CREATE TABLE probe (x INT)'); print('wrote')"
@@ -30,8 +31,8 @@ def test_reads_the_same_as_a_read_only_store(fiction_store):
     attached = AttachedStore(fiction_store.path)
     f = Filters(unique_stories=True)
     assert attached.version() == fiction_store.version()
-    assert aggregates.top_entities(attached, f, "person").equals(aggregates.top_entities(fiction_store, f, "person"))
-    assert aggregates.date_bounds(attached) == aggregates.date_bounds(fiction_store)
+    assert aggregations.top_entities(attached, f, "person").equals(aggregations.top_entities(fiction_store, f, "person"))
+    assert aggregations.date_bounds(attached) == aggregations.date_bounds(fiction_store)
 
 
 def test_a_missing_store_is_a_store_error(tmp_path):
@@ -43,7 +44,7 @@ def test_another_process_can_write_once_the_reads_are_over(store_file):
     store = AttachedStore(store_file)
     store.version()
     # Store's writers retry for a minute; this one does not, so wait out the idle time ourselves.
-    time.sleep(readonly.IDLE_SECONDS + 0.2)
+    time.sleep(attached_module.IDLE_SECONDS + 0.2)
     done = subprocess.run([sys.executable, "-c", WRITE, str(store_file)], capture_output=True, text=True)
     assert done.stdout.strip() == "wrote", done.stderr
 
@@ -62,7 +63,7 @@ def test_threads_share_one_attachment(fiction_store):
     def read() -> None:
         try:
             for _ in range(20):
-                assert len(aggregates.top_entities(store, Filters(), "person")) > 0
+                assert len(aggregations.top_entities(store, Filters(), "person")) > 0
         except BaseException as exc:  # why: reported by the test's thread
             errors.append(exc)
 
@@ -75,7 +76,7 @@ def test_threads_share_one_attachment(fiction_store):
 
 
 def test_a_long_run_of_reads_leaves_writers_a_gap(store_file, monkeypatch):
-    monkeypatch.setattr(readonly, "MAX_HOLD_SECONDS", 0.2)
+    monkeypatch.setattr(attached_module, "MAX_HOLD_SECONDS", 0.2)
     store = AttachedStore(store_file)
     proc = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom monitor.store import Store\n"
                              "Store(sys.argv[1]).set_meta('probe', 'x'); print('wrote')", str(store_file)],

@@ -9,9 +9,9 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from monitor import queries
-from monitor.ingest import ingest
-from monitor.sources import RawArticle, read_paths
+from monitor.ingest.pipeline import ingest
+from monitor.ingest.sources import RawArticle, read_paths
+from monitor.read import frames
 from monitor.store import Store
 from tests.conftest import shared_data
 
@@ -53,7 +53,7 @@ def test_a_sample_ingests_with_its_dates(tmp_path):
         frame.to_csv(sample / name, index=False)
     store = Store(tmp_path / "rec.duckdb")
     report = ingest(store, [sample])
-    articles = queries.articles(store)
+    articles = frames.articles(store)
     assert report.total("added") + report.total("duplicates") == 60 and not report.skipped
     expected = raw_dates(sample)
     for a in articles.itertuples():
@@ -62,4 +62,4 @@ def test_a_sample_ingests_with_its_dates(tmp_path):
         if written:
             assert a.date.date() == pd.Timestamp(written).date() and a.date_origin == "metadata"
     assert articles["date"].min() >= datetime(2020, 1, 1)
-    assert len(queries.mentions(store, queries.Filters(entity_types=("person",)))) > 50
+    assert len(frames.mentions(store, frames.Filters(entity_types=("person",)))) > 50

@@ -10,10 +10,10 @@ import sys
 import pandas as pd
 import pytest
 
-from monitor import queries
-from monitor.ingest import article_id, ingest
-from monitor.sources import RawArticle
-from monitor.names import name_key
+from monitor.ingest.names import name_key
+from monitor.ingest.pipeline import article_id, ingest
+from monitor.ingest.sources import RawArticle
+from monitor.read import frames
 from monitor.store import Store
 from tests.conftest import ROOT, shared_data
 
@@ -56,7 +56,7 @@ def reuters(tmp_path_factory):
 
 def person_recall(tagged, store) -> tuple[int, int, int, int]:
     """Return (found, tagged, found among tags whose surname is in the text, those tags)."""
-    people = queries.mentions(store, queries.Filters(entity_types=("person",)))
+    people = frames.mentions(store, frames.Filters(entity_types=("person",)))
     persons = people.groupby("article_id")["entity"].agg(set).to_dict()
     found = total = found_in_text = in_text = 0
     for row in tagged:
@@ -86,7 +86,7 @@ def test_tagged_people_are_found(reuters):
 
 def test_every_article_keeps_its_own_date(reuters):
     tagged, store, report = reuters
-    articles = queries.articles(store)
+    articles = frames.articles(store)
     assert report.total("undated") == 0
     gold = {gold_date(r) for r in tagged}
     got = set(articles["date"].dt.floor("s"))

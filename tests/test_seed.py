@@ -2,7 +2,7 @@
 import pandas as pd
 
 from monitor import schema
-from monitor.names import is_person_shaped, name_key
+from monitor.ingest.names import is_person_shaped, name_key
 
 EXPECTED_PEOPLE = ["Donald Trump", "Elon Musk", "Kamala Harris", "Joe Biden", "Ron DeSantis"]
 

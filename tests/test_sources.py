@@ -1,4 +1,4 @@
-"""Tests for monitor.sources: every format, header parsing, decoding, and skipping bad input.
+"""Tests for monitor.ingest.sources: every format, header parsing, decoding, and skipping bad input.
 
 Fixtures are written into tmp_path; people and outlets in them are fictional.
 Real-data tests read ../shared/data and skip when it is absent.
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.sources import (
+from monitor.ingest.sources import (
     DEFAULT_MAX_BYTES,
     SUPPORTED_SUFFIXES,
     RawArticle,

@@ -1,4 +1,4 @@
-"""Tests for monitor.topics: keyword rules, matching, article tagging and loading.
+"""Tests for monitor.ingest.topics: keyword rules, matching, article tagging and loading.
 
 People and outlets in the sentences are fictional.
 """
@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from monitor.topics import DEFAULT_PATH, ENV_VAR, Taxonomy, TaxonomyError, Topic, index_token
+from monitor.ingest.topics import (
+    DEFAULT_PATH,
+    ENV_VAR,
+    Taxonomy,
+    TaxonomyError,
+    Topic,
+    index_token,
+)
 
 SMALL = {
     "settings": {"min_sentences": 1},

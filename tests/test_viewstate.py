@@ -1,7 +1,7 @@
 """The view as URL parameters: round trip, defaults, bad values."""
 from datetime import date
 
-from monitor.viewstate import View, from_query, to_query
+from monitor.present.viewstate import View, from_query, to_query
 
 
 def test_round_trip():

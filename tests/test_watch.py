@@ -12,10 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from monitor.fetch import Fetcher, FetchSettings
+from monitor.ingest.fetch import Fetcher, FetchSettings
+from monitor.ingest.watch import (
+    DEFAULT_FEEDS,
+    Feed,
+    FeedsError,
+    load_feeds,
+    parse_every,
+    watch,
+)
+from monitor.ingest.watchlist import Watchlist
 from monitor.store import Store
-from monitor.watch import DEFAULT_FEEDS, Feed, FeedsError, load_feeds, parse_every, watch
-from monitor.watchlist import Watchlist
 from tests.conftest import ROOT
 from tests.loopback import Server, courier_site, ledger_site, loopback_only, server  # noqa: F401
 

@@ -1,6 +1,6 @@
 """Reading http(s) URLs: a feed's items, or one article page.
 
-A URL is fetched (:mod:`monitor.fetch`); when the content is an RSS / Atom / RDF feed
+A URL is fetched (:mod:`monitor.ingest.fetch`); when the content is an RSS / Atom / RDF feed
 (sniffed like the ``.xml`` reader does) its items are read by the feed reader, otherwise
 it is read as an HTML article page (trafilatura). A feed item that carries only a short
 summary and a link gets the main text of its page, fetched a few at a time; when the
@@ -17,10 +17,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from urllib.parse import urldefrag
 
-from monitor.fetch import Fetched, FetchError, Fetcher
-from monitor.sources.feeds import FEED_ROOTS, _xml_root_name, read_feed
-from monitor.sources.html import read_html
-from monitor.sources.model import Item, RawArticle, Skipped
+from monitor.ingest.fetch import Fetched, Fetcher, FetchError
+from monitor.ingest.sources.feeds import FEED_ROOTS, _xml_root_name, read_feed
+from monitor.ingest.sources.html import read_html
+from monitor.ingest.sources.model import Item, RawArticle, Skipped
 
 # Below this many words, a feed item's text is a teaser: its page is fetched for the article.
 SUMMARY_WORDS = 80
@@ -30,7 +30,7 @@ _FEED_TYPES = ("rss+xml", "atom+xml", "rdf+xml")
 
 @dataclass(frozen=True)
 class WebInput:
-    """A URL to read, as :func:`monitor.sources.read_paths` accepts it beside paths.
+    """A URL to read, as :func:`monitor.ingest.sources.read_paths` accepts it beside paths.
 
     ``fetched``: its content when already fetched (the watch fetches feeds conditionally);
     ``fetcher``: the fetcher for it and its items' pages; ``known_urls``: item links

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 import lxml.html
 import trafilatura
 
-from monitor.dates import parse_date
-from monitor.sources.article import make_article
-from monitor.sources.decode import decoded
-from monitor.sources.model import Item, Skipped
+from monitor.ingest.dates import parse_date
+from monitor.ingest.sources.article import make_article
+from monitor.ingest.sources.decode import decoded
+from monitor.ingest.sources.model import Item, Skipped
 
 # Below this, what trafilatura found is navigation crumbs ("Home"), not an article.
 MIN_HTML_WORDS = 5

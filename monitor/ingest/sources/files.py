@@ -7,7 +7,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from monitor.sources.model import Skipped
+from monitor.ingest.sources.model import Skipped
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 

@@ -4,14 +4,24 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-from monitor.fetch import Fetcher
-from monitor.sources.feeds import read_feed, read_xml
-from monitor.sources.files import DEFAULT_MAX_BYTES, format_suffix, iter_files, load_bytes
-from monitor.sources.html import read_html
-from monitor.sources.model import Item, Reader, Skipped
-from monitor.sources.records import check_mapping, read_csv, read_json, read_jsonl
-from monitor.sources.text import read_text
-from monitor.sources.web import WebInput, is_url, read_url
+from monitor.ingest.fetch import Fetcher
+from monitor.ingest.sources.feeds import read_feed, read_xml
+from monitor.ingest.sources.files import (
+    DEFAULT_MAX_BYTES,
+    format_suffix,
+    iter_files,
+    load_bytes,
+)
+from monitor.ingest.sources.html import read_html
+from monitor.ingest.sources.model import Item, Reader, Skipped
+from monitor.ingest.sources.records import (
+    check_mapping,
+    read_csv,
+    read_json,
+    read_jsonl,
+)
+from monitor.ingest.sources.text import read_text
+from monitor.ingest.sources.web import WebInput, is_url, read_url
 
 READERS: dict[str, Reader] = {
     ".txt": read_text,
@@ -39,7 +49,7 @@ def read_paths(
 ) -> Iterator[Item]:
     """Yield every article (or Skipped) in ``paths``, one file or URL in memory at a time.
 
-    ``paths`` holds files, folders, and http(s) URLs (read by ``monitor.sources.web``
+    ``paths`` holds files, folders, and http(s) URLs (read by ``monitor.ingest.sources.web``
     with ``fetcher``, default settings when None; ``max_bytes`` and ``mapping`` are for files).
     """
     check_mapping(mapping)

@@ -7,10 +7,10 @@ import json
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 
-from monitor.dates import parse_date
-from monitor.sources.article import make_article
-from monitor.sources.decode import decoded
-from monitor.sources.model import Item, Skipped
+from monitor.ingest.dates import parse_date
+from monitor.ingest.sources.article import make_article
+from monitor.ingest.sources.decode import decoded
+from monitor.ingest.sources.model import Item, Skipped
 
 # Bodies in news CSVs often exceed the csv module's 128 KiB default field limit; a
 # field can never be longer than the (size-capped) file it comes from.

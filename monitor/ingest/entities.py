@@ -20,9 +20,16 @@ from functools import lru_cache
 
 import pandas as pd
 
-from monitor.names import clean_name, is_org_like, is_person_shaped, key_tokens, name_key, role_context
-from monitor.nlp import Sentence
-from monitor.watchlist import Watchlist
+from monitor.ingest.names import (
+    clean_name,
+    is_org_like,
+    is_person_shaped,
+    key_tokens,
+    name_key,
+    role_context,
+)
+from monitor.ingest.nlp import Sentence
+from monitor.ingest.watchlist import Watchlist
 
 LABEL_TYPES = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "group"}
 TYPE_PRIORITY = ("person", "org", "place", "group")

@@ -11,15 +11,15 @@ A TOML file (default `data/watchlist.toml`, or `MONITOR_WATCHLIST`)::
 """
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from monitor.names import name_key
+from monitor.ingest.names import name_key
 from monitor.schema import ENTITY_TYPES
+from monitor.settings import default_file, settings_path
 
-DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "watchlist.toml"
+DEFAULT_PATH = default_file("watchlist")
 
 
 class WatchlistError(ValueError):
@@ -40,7 +40,7 @@ class Watchlist:
     @classmethod
     def load(cls, path: str | Path | None = None) -> "Watchlist":
         """Return the watchlist at `path`, `$MONITOR_WATCHLIST` or the default; empty if none exists."""
-        chosen = Path(path or os.environ.get("MONITOR_WATCHLIST") or DEFAULT_PATH)
+        chosen = settings_path("watchlist", path)
         if path is None and not chosen.exists():
             return cls()
         try:

@@ -10,10 +10,10 @@ import feedparser
 import lxml.html
 from lxml import etree
 
-from monitor.dates import parse_date
-from monitor.sources.article import clean_field, make_article
-from monitor.sources.decode import BINARY, MANY_NEWLINES, decode_bytes
-from monitor.sources.model import Item, Skipped
+from monitor.ingest.dates import parse_date
+from monitor.ingest.sources.article import clean_field, make_article
+from monitor.ingest.sources.decode import BINARY, MANY_NEWLINES, decode_bytes
+from monitor.ingest.sources.model import Item, Skipped
 
 _BLOCK_TAGS = frozenset(
     "p div li ul ol h1 h2 h3 h4 h5 h6 blockquote tr table section article pre figure figcaption hr dd dt".split()

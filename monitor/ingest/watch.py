@@ -3,8 +3,8 @@
 Each round fetches every feed conditionally (the ETag / Last-Modified of the last
 answer are kept in the store's ``meta`` table, keys ``feed:<url>:etag`` and
 ``feed:<url>:last_modified``), so an unchanged feed costs one 304. Changed feeds go
-through the normal ingest (:func:`monitor.ingest.ingest`, which reads them with
-``monitor.sources.web``); item pages already stored are not fetched again. Ctrl-C or
+through the normal ingest (:func:`monitor.ingest.pipeline.ingest`, which reads them with
+``monitor.ingest.sources.web``); item pages already stored are not fetched again. Ctrl-C or
 SIGTERM stops between or during rounds; what a finished batch stored stays stored.
 """
 from __future__ import annotations
@@ -22,14 +22,15 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
-from monitor.fetch import Fetched, FetchError, Fetcher
-from monitor.ingest import ingest
-from monitor.sources.web import WebInput
+from monitor.ingest.fetch import Fetched, Fetcher, FetchError
+from monitor.ingest.pipeline import ingest
+from monitor.ingest.sources.web import WebInput
+from monitor.ingest.topics import Taxonomy
+from monitor.ingest.watchlist import Watchlist
+from monitor.settings import default_file, settings_path
 from monitor.store import Store
-from monitor.topics import Taxonomy
-from monitor.watchlist import Watchlist
 
-DEFAULT_FEEDS = Path(__file__).resolve().parents[1] / "data" / "feeds.toml"
+DEFAULT_FEEDS = default_file("feeds")
 _EVERY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600}
 
@@ -94,7 +95,7 @@ def load_feeds(path: str | Path | None = None) -> list[Feed]:
 
     Raises FeedsError for a missing or invalid file or entry.
     """
-    path = Path(path or DEFAULT_FEEDS)
+    path = settings_path("feeds", path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:

@@ -11,7 +11,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from monitor.queries import Filters, article_scope, where_clause
+from monitor.read.filters import Filters, article_scope, where_clause
 from monitor.store import Store
 
 _TRUNC = {"D": "day", "W": "week", "M": "month"}  # DuckDB weeks start on Monday (ISO)

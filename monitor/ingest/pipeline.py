@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from monitor import dedupe
-from monitor.entities import build_entity_map
-from monitor.parallel import Dask, Inline, Processes, result_of
-from monitor.sources import DEFAULT_MAX_BYTES, RawArticle, Skipped, read_paths
+from monitor.ingest import dedupe
+from monitor.ingest.entities import build_entity_map
+from monitor.ingest.runners import Dask, Inline, Processes, result_of
+from monitor.ingest.sources import DEFAULT_MAX_BYTES, RawArticle, Skipped, read_paths
+from monitor.ingest.topics import Taxonomy
+from monitor.ingest.watchlist import Watchlist
 from monitor.store import Store
-from monitor.topics import Taxonomy
-from monitor.watchlist import Watchlist
 
 BATCH_SIZE = 200
 

@@ -32,7 +32,13 @@ from pathlib import Path
 
 import duckdb
 
-from monitor.store import _BUSY, LOCK_RETRY_SECONDS, LOCK_WAIT_SECONDS, Store, StoreError
+from monitor.store import (
+    _BUSY,
+    LOCK_RETRY_SECONDS,
+    LOCK_WAIT_SECONDS,
+    Store,
+    StoreError,
+)
 
 IDLE_SECONDS = 0.1
 MAX_HOLD_SECONDS = 1.0

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import tomllib
 from collections import Counter
@@ -31,8 +30,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-ENV_VAR = "MONITOR_TOPICS"
-DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "topics.toml"
+from monitor.settings import default_file, settings_path
+
+ENV_VAR = "MONITOR_TOPICS"  # the variable settings.py reads for "topics"
+DEFAULT_PATH = default_file("topics")
 
 _TOPIC_KEYS = {"label", "description", "keywords"}
 _ID_RE = re.compile(r"[a-z][a-z0-9_]*\Z")
@@ -133,9 +134,7 @@ class Taxonomy:
         ``None`` means the default file: ``$MONITOR_TOPICS`` if set, else
         ``data/topics.toml`` in the repository. Raises :class:`TaxonomyError`.
         """
-        if path is None:
-            path = os.environ.get(ENV_VAR) or DEFAULT_PATH
-        path = Path(path)
+        path = settings_path("topics", path)
         try:
             with path.open("rb") as fh:
                 data = tomllib.load(fh)

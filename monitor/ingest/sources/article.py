@@ -5,9 +5,9 @@ import unicodedata
 from collections.abc import Mapping
 from datetime import datetime
 
-from monitor.dates import dateline_date
-from monitor.sources.decode import LONE_SURROGATE, normalise_text
-from monitor.sources.model import Item, RawArticle, Skipped
+from monitor.ingest.dates import dateline_date
+from monitor.ingest.sources.decode import LONE_SURROGATE, normalise_text
+from monitor.ingest.sources.model import Item, RawArticle, Skipped
 
 
 def clean_field(value: object) -> str | None:

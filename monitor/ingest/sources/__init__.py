@@ -20,14 +20,24 @@ format family (``text``, ``html``, ``records``, ``feeds``), and ``registry``
 """
 from __future__ import annotations
 
-from monitor.sources.decode import BINARY, CP1252_CHAOS_MARGIN, decode_bytes, normalise_text
-from monitor.sources.feeds import FEED_ROOTS, html_to_text
-from monitor.sources.files import DEFAULT_MAX_BYTES, iter_files
-from monitor.sources.html import MIN_HTML_WORDS
-from monitor.sources.model import Item, RawArticle, Reader, Skipped
-from monitor.sources.records import FIELD_CANDIDATES, FIELDS, RECORD_LISTS
-from monitor.sources.registry import READERS, SUPPORTED_SUFFIXES, read_file, read_paths
-from monitor.sources.text import HEADER_KEYS
+from monitor.ingest.sources.decode import (
+    BINARY,
+    CP1252_CHAOS_MARGIN,
+    decode_bytes,
+    normalise_text,
+)
+from monitor.ingest.sources.feeds import FEED_ROOTS, html_to_text
+from monitor.ingest.sources.files import DEFAULT_MAX_BYTES, iter_files
+from monitor.ingest.sources.html import MIN_HTML_WORDS
+from monitor.ingest.sources.model import Item, RawArticle, Reader, Skipped
+from monitor.ingest.sources.records import FIELD_CANDIDATES, FIELDS, RECORD_LISTS
+from monitor.ingest.sources.registry import (
+    READERS,
+    SUPPORTED_SUFFIXES,
+    read_file,
+    read_paths,
+)
+from monitor.ingest.sources.text import HEADER_KEYS
 
 __all__ = [
     "BINARY",

@@ -6,7 +6,7 @@ import unicodedata
 
 import charset_normalizer
 
-from monitor.sources.model import Skipped
+from monitor.ingest.sources.model import Skipped
 
 # In English-language news, 8-bit text is cp1252 far more often than the Central
 # European code pages that charset-normalizer may rank equal for short samples.

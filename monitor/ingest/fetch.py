@@ -5,7 +5,7 @@ Only ``http`` and ``https`` URLs are fetched. Every download is streamed and sto
 of times with exponential backoff; redirects are followed by hand (bounded, and every hop
 is checked again, so a redirect cannot lead to ``file://`` or to a host that is not
 allowed). :meth:`Fetcher.fetch_many` fetches many URLs a few at a time on daemon threads
-(:mod:`monitor.pool`), so Ctrl-C never waits for a slow server.
+(:mod:`monitor.ingest.threads`), so Ctrl-C never waits for a slow server.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import urllib3
 
-from monitor.pool import run_in_threads
+from monitor.ingest.threads import run_in_threads
 
 USER_AGENT = "media-monitor/0.1 (offline news monitor)"
 ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.9, "

@@ -11,11 +11,11 @@ from datetime import datetime, timezone
 
 import pandas as pd
 
-from monitor import dedupe, language, nlp
-from monitor.entities import resolve_article
-from monitor.sources import RawArticle
-from monitor.topics import Taxonomy
-from monitor.watchlist import Watchlist
+from monitor.ingest import dedupe, language, nlp
+from monitor.ingest.entities import resolve_article
+from monitor.ingest.sources import RawArticle
+from monitor.ingest.topics import Taxonomy
+from monitor.ingest.watchlist import Watchlist
 
 UNKNOWN_SOURCE = "unknown"
 Batch = Sequence[tuple[str, RawArticle]]  # (article id, article)

@@ -5,10 +5,10 @@ import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 
-from monitor.dates import parse_date, parse_date_prefix
-from monitor.sources.article import make_article
-from monitor.sources.decode import decoded, normalise_text
-from monitor.sources.model import Item, Skipped
+from monitor.ingest.dates import parse_date, parse_date_prefix
+from monitor.ingest.sources.article import make_article
+from monitor.ingest.sources.decode import decoded, normalise_text
+from monitor.ingest.sources.model import Item, Skipped
 
 # Header keys and the field each fills.
 HEADER_KEYS: dict[str, str] = {

@@ -14,15 +14,15 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import suppress
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from multiprocessing import get_context
 
-from monitor import nlp
-from monitor.analysis import Analysed, Batch, analyse_batch
-from monitor.topics import Taxonomy
-from monitor.watchlist import Watchlist
+from monitor.ingest import nlp
+from monitor.ingest.batch import Analysed, Batch, analyse_batch
+from monitor.ingest.topics import Taxonomy
+from monitor.ingest.watchlist import Watchlist
 
 # How worker processes start. "spawn" (a fresh interpreter) is safe anywhere, e.g. inside the
 # dashboard's server with its many threads; `python -m monitor`, whose process has no other
