@@ -88,16 +88,15 @@ def upload_box(store_path: str, expanded: bool) -> None:
         SUPPORTED_SUFFIXES,  # here: it imports every reader (see sidebar_tail)
     )
 
-    with st.expander("Add articles", expanded=expanded):
-        with st.form("upload", clear_on_submit=True):
-            files = st.file_uploader("Article files", accept_multiple_files=True, key="uploads",
-                                     type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES] + ["gz"],
-                                     help="Text, Markdown, HTML, JSON/JSONL/CSV, RSS/Atom; also gzipped.")
-            if st.form_submit_button("Ingest") and files:
-                if len(files) > MAX_UPLOAD_FILES:
-                    st.error(f"At most {MAX_UPLOAD_FILES} files at a time.")
-                else:
-                    ingest_uploads(files, store_path)
+    with st.expander("Add articles", expanded=expanded), st.form("upload", clear_on_submit=True):
+        files = st.file_uploader("Article files", accept_multiple_files=True, key="uploads",
+                                 type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES] + ["gz"],
+                                 help="Text, Markdown, HTML, JSON/JSONL/CSV, RSS/Atom; also gzipped.")
+        if st.form_submit_button("Ingest") and files:
+            if len(files) > MAX_UPLOAD_FILES:
+                st.error(f"At most {MAX_UPLOAD_FILES} files at a time.")
+            else:
+                ingest_uploads(files, store_path)
 
 
 # ---- the store, or how to fill it
@@ -174,7 +173,7 @@ def entity_picker(sb, kind: str, f: Filters, min_mentions: int) -> list[str]:
     """The multiselect of entities of one kind, most mentioned first, with their counts."""
     # entity_table: the ranking and the top table's figures in one query (both the same scan)
     options = cached("entity_table", store_path, version, f, kind, min_mentions)
-    counts = dict(zip(options["name"], options["mentions"]))
+    counts = dict(zip(options["name"], options["mentions"], strict=False))
     wanted = st.session_state.pop("_url_entities", None)
     current = wanted if wanted is not None else st.session_state.get("entities", [])
     st.session_state["entities"] = [e for e in current if e in counts]
@@ -355,11 +354,11 @@ def drill_down(pick: tuple[str, pd.Timestamp] | None) -> None:
         st.session_state[target] = name
         st.session_state["drill_period"] = period if period in periods else None
     c1, c2, c3 = st.columns(3)
-    name = c1.selectbox(KINDS[view.kind][:-1] if view.kind != "person" else "Person", [None] + names,
+    name = c1.selectbox(KINDS[view.kind][:-1] if view.kind != "person" else "Person", [None, *names],
                         key="drill_name", format_func=lambda n: n or "Any")
     all_topics = topic_options(filters)["name"].tolist()
-    topic = c2.selectbox("Topic", [None] + all_topics, key="drill_topic", format_func=lambda t: t or "Any")
-    period = c3.selectbox(f"{period_word.title()}", [None] + periods, key="drill_period",
+    topic = c2.selectbox("Topic", [None, *all_topics], key="drill_topic", format_func=lambda t: t or "Any")
+    period = c3.selectbox(f"{period_word.title()}", [None, *periods], key="drill_period",
                           format_func=lambda p: "All" if p is None else f"{pd.Timestamp(p):%d %b %Y}")
     if not name and not topic:
         st.caption("Pick a name or a topic, or click a point in a chart above.")

@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.results import ROOT, reuters_jsonl, write_section  # noqa: E402
+from bench.results import ROOT, reuters_jsonl, write_section
 
 VARIANTS = ("naive", "ceiling", "workers1", "workers2", "reingest")
 

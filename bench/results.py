@@ -11,7 +11,7 @@ import re
 import statistics
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -50,7 +50,7 @@ def _version(package: str) -> str:
 def write_section(name: str, body: str) -> Path:
     """Replace (or append) section `name` of bench/RESULTS.md with `body`; return the file's path."""
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     block = f"{start}\n{body.rstrip()}\n\n_Run {stamp} on {machine()}._\n{end}"
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else HEADER
     pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from monitor.read.filters import Filters
 
-__all__ = ["Filters", "Frames", "load", "open_store", "frames_of"]
+__all__ = ["Filters", "Frames", "frames_of", "load", "open_store"]
 
 
 @dataclass

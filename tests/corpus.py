@@ -48,7 +48,7 @@ def write_corpus(folder: Path, count: int, start: int = 0, near_copies: int = 0)
     for n in range(start, start + count):
         paths.append(write_article(folder, f"article-{n:04d}.txt", *article_text(n)))
     for n in range(start, start + near_copies):
-        day, outlet, title, body = article_text(n)
+        day, _outlet, title, body = article_text(n)
         other = OUTLETS[(n + 1) % len(OUTLETS)]
         # The same wire copy in another outlet, one sentence added: a near-duplicate.
         paths.append(write_article(folder, f"copy-{n:04d}.txt", day, other, title,

@@ -58,7 +58,7 @@ def _handler_class(server: Server) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_GET(self) -> None:
             request = Request(self.path, {k.lower(): v for k, v in self.headers.items()})
             with server.lock:
                 server.requests.append(request)

@@ -69,7 +69,7 @@ def test_voice_from_top_equals_asking_for_the_names(fiction_store):
     names = top["name"].head(2).tolist()[::-1]
     asked = aggregations.top_entities(fiction_store, f, "person", names, len(names), 1)
     pd.testing.assert_frame_equal(aggregations.voice_from_top(top, names), asked)
-    assert aggregations.voice_from_top(top, names + ["Nobody Here"]) is None
+    assert aggregations.voice_from_top(top, [*names, "Nobody Here"]) is None
 
 
 @pytest.mark.parametrize("freq", ["D", "W", "M"])

@@ -47,7 +47,7 @@ class _Beacon(BaseHTTPRequestHandler):
 
     hits: list[str] = []
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         self.hits.append(self.path)
         self.send_response(204)
         self.end_headers()

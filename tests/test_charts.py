@@ -93,7 +93,7 @@ def test_same_name_has_same_colour_in_every_chart():
     mentions = lines(charts.mentions_chart(series, normalised=True, colors=colors, title="Share"))
     tone = lines(charts.tone_chart(series, colors=colors, title="Tone"))
     bars = charts.share_of_voice_chart(make_top(), colors=colors, title="Share of voice").data[0]
-    bar_colors = dict(zip(bars.y, bars.marker.color))
+    bar_colors = dict(zip(bars.y, bars.marker.color, strict=False))
     for name in PEOPLE:
         assert mentions[name].line.color == tone[name].line.color == bar_colors[name] == colors[name]
     assert [t.name for t in charts.mentions_chart(series, normalised=True, colors=colors,

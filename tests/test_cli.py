@@ -22,7 +22,7 @@ def seeded(tmp_path_factory):
 
 
 def test_ingest_prints_a_summary_and_exits_0(seeded):
-    store, first = seeded
+    _store, first = seeded
     assert first.returncode == 0, first.stderr
     assert "added 1, unchanged 0, duplicates 0, skipped 0" in first.stderr
 

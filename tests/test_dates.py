@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, settings
@@ -64,7 +64,7 @@ def test_parse_date_rejects(value: str) -> None:
 
 
 def test_parse_date_future_window() -> None:
-    now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     assert parse_date((now + timedelta(days=1)).isoformat()) == now + timedelta(days=1)
     assert parse_date((now + timedelta(days=3)).isoformat()) is None
 

@@ -243,7 +243,7 @@ def test_real_feeds_read_the_same_by_url_as_by_file(server: Server) -> None:
         by_url = list(read_paths([server.url(f"/feeds/{path.name}")], fetcher=fetcher))
         by_file = list(read_file(path))
         assert len(by_url) == len(by_file) > 0, path.name
-        for web, local in zip(by_url, by_file):
+        for web, local in zip(by_url, by_file, strict=False):
             assert (web.title, web.date, web.source, web.url) == (local.title, local.date, local.source, local.url)
         total += len(by_url)
         summaries += sum(i.text_origin == "summary" for i in by_url)
@@ -277,7 +277,7 @@ def test_real_pages_read_the_same_by_url_as_by_file_and_complete_a_feed(server: 
           f"(titles as expected {titles}/{len(entries)}, UTC dates {dates}/{len(entries)}); "
           f"as a feed of teasers: {len(full)}/{len(feed_items)} completed with the page text")
     assert len(full) == len(entries)
-    for item, entry in zip(feed_items, entries):
+    for item, entry in zip(feed_items, entries, strict=False):
         [local] = read_file(folder / entry["html"][0])
         assert item.text == local.text
 

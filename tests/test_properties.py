@@ -14,7 +14,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -47,7 +47,7 @@ def written(data: bytes, suffix: str) -> Iterator[Path]:
 
 def assert_read_cleanly(data: bytes, suffix: str) -> None:
     """Read ``data`` as a file with ``suffix``: only articles or skips, each well formed."""
-    latest = datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(days=3)
+    latest = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=3)
     with written(data, suffix) as path:
         for item in read_paths([path]):
             assert isinstance(item, (RawArticle, Skipped)), item
@@ -146,7 +146,7 @@ ANY_DATE_INPUT = (st.text(max_size=60) | st.integers() | st.floats() | st.boolea
 def test_parse_date_never_raises_and_is_plausible(value: object) -> None:
     found = parse_date(value)
     assert found is None or (found.tzinfo is None and datetime(1900, 1, 1) <= found
-                             <= datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(days=3))
+                             <= datetime.now(UTC).replace(tzinfo=None) + timedelta(days=3))
 
 
 @settings(max_examples=100, deadline=None)
@@ -201,7 +201,7 @@ def sentences(draw) -> list[Sentence]:
     """Sentences made of name-like words, with entity spans on some of them."""
     out = []
     for _ in range(draw(st.integers(1, 4))):
-        words = draw(st.lists(st.sampled_from(WORDS + ["said", "met", "and", ".", "(Photo/Agency)"]),
+        words = draw(st.lists(st.sampled_from([*WORDS, "said", "met", "and", ".", "(Photo/Agency)"]),
                               min_size=1, max_size=12))
         text = " ".join(words)
         entities, start = [], 0

@@ -75,7 +75,7 @@ def person_recall(tagged, store) -> tuple[int, int, int, int]:
 
 
 def test_tagged_people_are_found(reuters):
-    tagged, store, report = reuters
+    tagged, store, _report = reuters
     found, total, found_in_text, in_text = person_recall(tagged, store)
     print(f"\nReuters persons: {found}/{total} = {found / total:.3f} of all tags; "
           f"{found_in_text}/{in_text} = {found_in_text / in_text:.3f} of tags named in the text")

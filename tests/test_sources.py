@@ -9,7 +9,7 @@ import csv
 import gzip
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -497,7 +497,7 @@ def test_real_feeds() -> None:
     assert russian[0].source.startswith("\u041d\u043e\u0432\u043e\u0441\u0442\u0438")  # "Новости", windows-1251
     portuguese = list(read_file(folder / "rss-parser__uolNoticias.rss"))
     assert portuguese[0].date == datetime(2018, 9, 24, 22, 42, 40)  # "Seg, 24 Set 2018 19:42:40 -0300"
-    assert "Not\u00edcias" in list(read_file(folder / "rss-parser__encoding.rss"))[0].source
+    assert "Not\u00edcias" in next(iter(read_file(folder / "rss-parser__encoding.rss"))).source
 
 
 def _same_title(got: str | None, expected: str) -> bool:
@@ -509,7 +509,7 @@ def _same_title(got: str | None, expected: str) -> bool:
 def _same_day(got: datetime | None, expected: str) -> bool:
     """True when ``got`` (naive UTC) falls on the expected date's UTC or local calendar day."""
     want = datetime.fromisoformat(expected)
-    days = {want.date(), want.astimezone(timezone.utc).date()} if want.tzinfo else {want.date()}
+    days = {want.date(), want.astimezone(UTC).date()} if want.tzinfo else {want.date()}
     return got is not None and got.date() in days
 
 
@@ -539,7 +539,7 @@ def test_real_recovery_csv() -> None:
     with path.open(newline="", encoding="utf-8") as handle:
         raw_dates = [row["publish_date"] for row in csv.DictReader(handle)]
     assert len(items) == len(raw_dates)
-    for got, raw in zip(items, raw_dates):
+    for got, raw in zip(items, raw_dates, strict=False):
         # Every row with a publish_date has it as metadata; the empty ones fall back.
         assert (got.date_origin == "metadata") == bool(raw), (got.path, raw)
         assert got.date is None or datetime(2020, 1, 1) <= got.date <= datetime(2020, 12, 31)

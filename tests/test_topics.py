@@ -191,7 +191,7 @@ def test_default_file_shape(default: Taxonomy) -> None:
 def test_default_is_loaded_without_a_path(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(ENV_VAR, raising=False)
     assert Taxonomy.load().fingerprint() == Taxonomy.load(DEFAULT_PATH).fingerprint()
-    assert DEFAULT_PATH == Path(__file__).resolve().parents[1] / "data" / "topics.toml"
+    assert Path(__file__).resolve().parents[1] / "data" / "topics.toml" == DEFAULT_PATH
 
 
 def test_seed_sentence_hits_immigration_and_economy(default: Taxonomy) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 
@@ -45,10 +45,10 @@ def analyse_batch(batch: Batch, taxonomy: Taxonomy, watchlist: Watchlist) -> Ana
     """Return the table rows of `batch`: English (and undetermined) articles through the NLP, others stored as is."""
     texts = [analysed_text(a) for _, a in batch]
     codes = [language.detect(t) for t in texts]
-    english = [t for t, code in zip(texts, codes) if language.is_analysed(code)]
+    english = [t for t, code in zip(texts, codes, strict=False) if language.is_analysed(code)]
     analysed = iter(nlp.analyse(english)) if english else iter(())
     rows, skipped = _Rows(), []
-    for (aid, article), text, code in zip(batch, texts, codes):
+    for (aid, article), text, code in zip(batch, texts, codes, strict=False):
         if language.is_analysed(code):
             rows.add(aid, article, next(analysed), taxonomy, watchlist, code, text)
         else:
@@ -86,7 +86,7 @@ class _Rows:
             "topics": "; ".join(taxonomy.article_topics(hit_topics)), "text": article.text,
             "language": code, "text_origin": getattr(article, "text_origin", "full"),
             "story_id": aid, "copies": 1, "signature": dedupe.signature(text),
-            "ingested_at": datetime.now(timezone.utc).replace(tzinfo=None),
+            "ingested_at": datetime.now(UTC).replace(tzinfo=None),
         })
 
     def frames(self) -> dict[str, pd.DataFrame]:

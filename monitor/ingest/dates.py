@@ -16,7 +16,7 @@ import re
 import time
 import unicodedata
 import warnings
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import dateparser
 import dateparser.search
@@ -196,7 +196,7 @@ def _to_naive_utc(value: datetime) -> datetime:
     """Return ``value`` converted to UTC without tzinfo; naive values are kept as they are."""
     if value.tzinfo is None or value.utcoffset() is None:
         return value.replace(tzinfo=None)
-    return value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 def _from_struct(value: time.struct_time) -> datetime | None:
@@ -211,7 +211,7 @@ def _from_epoch(value: float) -> datetime | None:
     """Return the naive UTC datetime of epoch seconds (or milliseconds), None if absurd."""
     seconds = value / 1000 if abs(value) >= _MS_EPOCH_ABOVE else value
     try:
-        return datetime.fromtimestamp(seconds, tz=timezone.utc).replace(tzinfo=None)
+        return datetime.fromtimestamp(seconds, tz=UTC).replace(tzinfo=None)
     except (ValueError, OverflowError, OSError):
         return None
 
@@ -220,7 +220,7 @@ def _plausible(value: datetime | None) -> datetime | None:
     """Return ``value`` when it lies between 1900-01-01 and two days from now, else None."""
     if value is None:
         return None
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     if value < EARLIEST or value > now + FUTURE_SLACK:
         return None
     return value

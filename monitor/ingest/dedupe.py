@@ -61,7 +61,7 @@ def _candidate_pairs(ids: list[str], signatures: list[bytes]) -> Iterable[tuple[
     # 70% of regrouping the stories.
     permutations = _permutations()
     hashes, minhashes = {}, {}
-    for aid, raw in zip(ids, signatures):
+    for aid, raw in zip(ids, signatures, strict=False):
         hashes[aid] = np.frombuffer(raw, dtype=np.uint64)
         minhashes[aid] = MinHash(num_perm=NUM_PERM, hashvalues=hashes[aid], permutations=permutations,
                                  scheme=SCHEME)

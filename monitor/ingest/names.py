@@ -24,30 +24,11 @@ TITLES = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady", "pre
                     "mayor", "councillor", "councilman", "councilwoman", "chancellor", "ambassador",
                     "chairman", "chairwoman", "premier", "speaker"})
 # A final word that makes a name an organisation, a product or a place, not a person.
-ORG_WORDS = frozenset("""
-inc corp corporation company co ltd llc plc ag sa group holdings bank banks party social media news times
-post journal magazine images image photo photos press agency hq network networks foundation institute
-university college school council committee commission association department ministry office service
-services court congress senate house federation union club airlines airways motors technologies systems
-labs capital partners fund exchange reserve board authority police army navy force forces campaign
-administration industries international tv radio channel studios records bureau center centre hospital
-church league organisation organization alliance coalition movement project app platform
-courier herald tribune gazette chronicle daily weekly review data tracker initiative program programme
-act index survey report taskforce
-""".split())
+ORG_WORDS = frozenset(["inc", "corp", "corporation", "company", "co", "ltd", "llc", "plc", "ag", "sa", "group", "holdings", "bank", "banks", "party", "social", "media", "news", "times", "post", "journal", "magazine", "images", "image", "photo", "photos", "press", "agency", "hq", "network", "networks", "foundation", "institute", "university", "college", "school", "council", "committee", "commission", "association", "department", "ministry", "office", "service", "services", "court", "congress", "senate", "house", "federation", "union", "club", "airlines", "airways", "motors", "technologies", "systems", "labs", "capital", "partners", "fund", "exchange", "reserve", "board", "authority", "police", "army", "navy", "force", "forces", "campaign", "administration", "industries", "international", "tv", "radio", "channel", "studios", "records", "bureau", "center", "centre", "hospital", "church", "league", "organisation", "organization", "alliance", "coalition", "movement", "project", "app", "platform", "courier", "herald", "tribune", "gazette", "chronicle", "daily", "weekly", "review", "data", "tracker", "initiative", "program", "programme", "act", "index", "survey", "report", "taskforce"])
 # Words that, written just before a name ("Agriculture Secretary Richard Lyng") or just after
 # it with a comma ("Beryl Sprinkel, chairman of ..."), say the name is a person's.
-ROLE_WORDS = TITLES | frozenset("""
-minister secretary chairman chairwoman chair chief executive director governor spokesman spokeswoman
-spokesperson economist analyst commissioner treasurer deputy leader head official adviser advisor
-counsel attorney prosecutor candidate nominee hopeful billionaire investor founder owner banker
-trader manager president senator representative congressman congresswoman lawmaker mp envoy
-negotiator undersecretary comptroller dealer strategist executive-director ceo cfo coo md
-""".split())
-MONTHS_AND_DAYS = frozenset("""
-january february march april may june july august september october november december monday tuesday
-wednesday thursday friday saturday sunday today yesterday tomorrow
-""".split())
+ROLE_WORDS = TITLES | frozenset(["minister", "secretary", "chairman", "chairwoman", "chair", "chief", "executive", "director", "governor", "spokesman", "spokeswoman", "spokesperson", "economist", "analyst", "commissioner", "treasurer", "deputy", "leader", "head", "official", "adviser", "advisor", "counsel", "attorney", "prosecutor", "candidate", "nominee", "hopeful", "billionaire", "investor", "founder", "owner", "banker", "trader", "manager", "president", "senator", "representative", "congressman", "congresswoman", "lawmaker", "mp", "envoy", "negotiator", "undersecretary", "comptroller", "dealer", "strategist", "executive-director", "ceo", "cfo", "coo", "md"])
+MONTHS_AND_DAYS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday", "tomorrow"])
 
 
 def clean_name(text: str) -> str | None:

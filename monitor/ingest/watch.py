@@ -135,7 +135,7 @@ def poll(store: Store, feeds: Sequence[Feed], fetcher: Fetcher,
     known = _known_urls(store)
     outcomes = [FeedOutcome(feed) for feed in feeds]
     changed: list[tuple[FeedOutcome, Fetched]] = []
-    for outcome, result in zip(outcomes, results):
+    for outcome, result in zip(outcomes, results, strict=False):
         if isinstance(result, FetchError):
             outcome.error = result.reason
         elif result.not_modified:

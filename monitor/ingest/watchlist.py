@@ -38,7 +38,7 @@ class Watchlist:
     source: str = ""
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "Watchlist":
+    def load(cls, path: str | Path | None = None) -> Watchlist:
         """Return the watchlist at `path`, `$MONITOR_WATCHLIST` or the default; empty if none exists."""
         chosen = settings_path("watchlist", path)
         if path is None and not chosen.exists():
@@ -50,7 +50,7 @@ class Watchlist:
         return cls.from_dict(data, source=str(chosen))
 
     @classmethod
-    def from_dict(cls, data: dict, source: str = "<dict>") -> "Watchlist":
+    def from_dict(cls, data: dict, source: str = "<dict>") -> Watchlist:
         """Return a watchlist built from parsed TOML; raises WatchlistError on a bad entry."""
         canonical: dict[str, str] = {}
         types: dict[str, str] = {}

@@ -112,7 +112,7 @@ def _browser_path() -> str | None:
         from choreographer.browsers.chromium import Chromium
 
         path = Chromium.find_browser(skip_local=False)
-    except Exception:  # noqa: BLE001 - a private helper may move; fall back to a plain search
+    except Exception:
         path = os.environ.get("BROWSER_PATH") or next(
             (found for name in _BROWSER_NAMES if (found := shutil.which(name))), None)
     return str(path) if path and Path(path).is_file() and os.access(path, os.X_OK) else None
@@ -159,7 +159,7 @@ def _server():
     """Return kaleido's process-wide sync server object (a singleton inside kaleido)."""
     import kaleido
 
-    return kaleido._global_server  # noqa: SLF001 - only to see whether its thread is still alive
+    return kaleido._global_server
 
 
 def _server_alive() -> bool:
@@ -197,7 +197,7 @@ def _call_server(fig_dict: dict, opts: dict) -> bytes:
     def work() -> None:
         try:  # goes through the running sync server (plotly's to_image would warn about kopts)
             result["bytes"] = kaleido.calc_fig_sync(fig_dict, opts=opts)
-        except Exception as exc:  # noqa: BLE001 - handed back to the caller below
+        except Exception as exc:
             result["error"] = exc
 
     worker = threading.Thread(target=work, name="kaleido-call", daemon=True)

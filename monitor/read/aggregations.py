@@ -229,11 +229,11 @@ def sentences_behind(store: Store, f: Filters, name: str | None = None, topic: s
         joins.append("JOIN (SELECT article_id, sentence_id, string_agg(DISTINCT r.surface, '; ') AS surfaces "
                       "FROM raw_mentions r JOIN entity_map e USING (name) WHERE e.entity = ? "
                       "GROUP BY article_id, sentence_id) m USING (article_id, sentence_id)")
-        params = [name] + params
+        params = [name, *params]
     if topic:
         joins.append("JOIN (SELECT article_id, sentence_id, string_agg(keyword, '; ') AS keywords FROM topic_hits "
                       "WHERE topic = ? GROUP BY article_id, sentence_id) t USING (article_id, sentence_id)")
-        params = params[:1] + [topic] + params[1:] if name else [topic] + params
+        params = [*params[:1], topic, *params[1:]] if name else [topic, *params]
     if start is not None:
         conditions.append("a.date >= ?")
         params.append(pd.Timestamp(start).to_pydatetime())
@@ -245,7 +245,7 @@ def sentences_behind(store: Store, f: Filters, name: str | None = None, topic: s
         f"{'m.surfaces' if name else 'NULL'} AS surfaces, {'t.keywords' if topic else 'NULL'} AS keywords "
         f"FROM sentences s JOIN articles a USING (article_id) {' '.join(joins)} "
         f"WHERE {where} {''.join(' AND ' + c for c in conditions)} "
-        "ORDER BY a.date DESC, s.article_id, s.sentence_id LIMIT ?", params + [limit])
+        "ORDER BY a.date DESC, s.article_id, s.sentence_id LIMIT ?", [*params, limit])
     return _typed(frame, SENTENCES_SHOWN)
 
 

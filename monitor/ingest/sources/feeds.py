@@ -16,7 +16,7 @@ from monitor.ingest.sources.decode import BINARY, MANY_NEWLINES, decode_bytes
 from monitor.ingest.sources.model import Item, Skipped
 
 _BLOCK_TAGS = frozenset(
-    "p div li ul ol h1 h2 h3 h4 h5 h6 blockquote tr table section article pre figure figcaption hr dd dt".split()
+    ["p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "table", "section", "article", "pre", "figure", "figcaption", "hr", "dd", "dt"]
 )
 _SPACES = re.compile(r"[ \t\f\v\u00a0]+")
 FEED_ROOTS = frozenset({"rss", "feed", "rdf"})

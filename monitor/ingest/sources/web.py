@@ -101,7 +101,7 @@ def complete_items(items: Iterable[Item], fetcher: Fetcher,
     """
     items = [item for item in items if not (_needs_page(item) and item.url in known_urls)]
     links = list(dict.fromkeys(item.url for item in items if _needs_page(item)))
-    pages = dict(zip(links, fetcher.fetch_many(links)))
+    pages = dict(zip(links, fetcher.fetch_many(links), strict=False))
     for item in items:
         if not isinstance(item, RawArticle) or not _is_summary(item):
             yield item
