@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import replace
+from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 import streamlit as st
 
 from monitor.present import charts, export, page, viewstate
-from monitor.present.viewstate import KINDS, View
+from monitor.present.viewstate import FREQ_LABELS, IMAGE_FORMATS, KINDS, View
 from monitor.read import aggregations as agg
 from monitor.read import timeseries
 from monitor.read.attached import AttachedStore
@@ -23,7 +25,6 @@ from monitor.store import Store, StoreError, default_path
 
 st.set_page_config(page_title="Media monitor", page_icon="📰", layout="wide")
 MAX_UPLOAD_FILES = 200
-FREQ_LABELS = {"auto": "Automatic", "D": "Day", "W": "Week", "M": "Month"}
 TOP_N = 5
 
 
@@ -101,12 +102,19 @@ def upload_box(store_path: str, expanded: bool) -> None:
 
 # ---- the store, or how to fill it
 store_path = str(default_path())
+store: Store | None
+store_error: StoreError | None = None
 try:
     store = open_store(store_path)
     version = store.version()
-except StoreError:
-    store, version = None, 0
+except StoreError as exc:
+    store, version, store_error = None, 0, exc
 st.title("Media monitor")
+if store is None and Path(store_path).exists():
+    # A store file this monitor cannot read (e.g. made by an older one: the message says how to migrate it)
+    # is not an empty store.
+    st.error(page.markdown_text(str(store_error)))
+    st.stop()
 if store is None or version == 0 or cached("date_bounds", store_path, version) == (None, None):
     st.info("The store is empty. Add articles below, or from a terminal with "
             "`python -m monitor ingest PATH...` (`make run` ingests the seed corpus), then reload this page.")
@@ -114,63 +122,92 @@ if store is None or version == 0 or cached("date_bounds", store_path, version) =
     st.stop()
 
 
-# ---- the view: from the URL on a session's first run, then from the widgets
-def seed_session(view: View) -> None:
-    """Put the URL's view into the widgets' session state, once per session."""
-    if st.session_state.get("_seeded"):
+# ---- the view in the URL. The sidebar's widgets are bound to it (bind="query-params": the key is the
+# parameter, the option's label its value, defaults left out), except the dates and the entities, which
+# this file keeps there by hand (from/to, entity): see date_filter() and entity_picker() for why.
+def read_url() -> None:
+    """Once per session: upgrade an old-format link, then seed the hand-kept widgets from the URL."""
+    if st.session_state.get("_url_read"):
         return
-    st.session_state.update({
-        "kind": view.kind, "topics": list(view.topics), "sources": list(view.sources),
-        "freq": view.freq, "min_mentions": view.min_mentions, "normalised": view.normalised,
-        "smooth": view.smooth, "image_format": view.image_format, "_url_entities": list(view.entities),
-        "all_copies": view.all_copies,
-        "_url_dates": (view.since, view.until), "_seeded": True,
-    })
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    upgraded = None if st.session_state.get("_url_upgraded") else viewstate.upgrade(params)
+    if upgraded is not None:
+        # Bound widgets read the URL the run started with: rewrite it and rerun so they read the new form.
+        # Once (never a loop of reruns), in a session's first run: no widget is bound yet, so
+        # st.query_params may still be rewritten.
+        st.session_state["_url_upgraded"] = True
+        st.query_params.from_dict(upgraded)
+        st.rerun()
+    st.session_state.update({"_url_read": True, "_url_entities": list(dict.fromkeys(params.get("entity", []))),
+                             "dates": viewstate.date_range(params, first_day.date(), last_day.date())})
 
 
-seed_session(viewstate.from_query({k: st.query_params.get_all(k) for k in st.query_params}))
+def write_url(view: View) -> None:
+    """Put the hand-kept parts of the view into the URL (the bound widgets write theirs)."""
+    for name, values in viewstate.hand_kept(view).items():
+        if st.query_params.get_all(name) == values:
+            continue  # each write is a message to the browser
+        if values:
+            st.query_params[name] = values
+        else:
+            del st.query_params[name]
+
+
 first_day, last_day = cached("date_bounds", store_path, version)
 all_sources = cached("source_options", store_path, version)
+read_url()
+
+
+def date_filter(sb) -> tuple[date | None, date | None]:
+    """The date range; an end at the store's own end is None (no filter), so a link follows the store as it grows.
+
+    Kept in the URL by hand as from/to, not with bind="query-params": bound, the range is one parameter that
+    always holds both days (dates=…&dates=…), so a link "since 10 March" would pin its end to the store's last day
+    when it was made instead of following new articles in; and Streamlit drops the whole range when a day lies
+    outside the store (e.g. one rebuilt since) instead of clamping that end.
+    """
+    # A range: session state holds a tuple, which date_input's overloads (no value argument) type as one date.
+    dates = cast(tuple[date, ...],
+                 sb.date_input("Dates", key="dates", min_value=first_day.date(), max_value=last_day.date()))
+    since, until = (dates[0], dates[-1]) if len(dates) else (None, None)
+    return (None if since == first_day.date() else since), (None if until == last_day.date() else until)
 
 
 def sidebar() -> tuple[View, Filters]:
     """Draw the filters; return the view and the filters they make (without the entity selection)."""
     sb = st.sidebar
     sb.header("Filters")
-    kind = sb.radio("Show", list(KINDS), format_func=KINDS.get, key="kind", horizontal=True)
-    url_since, url_until = st.session_state.pop("_url_dates", (None, None))
-    if "dates" not in st.session_state:
-        st.session_state["dates"] = (max(url_since or first_day.date(), first_day.date()),
-                                     min(url_until or last_day.date(), last_day.date()))
-    dates = sb.date_input("Dates", key="dates", min_value=first_day.date(), max_value=last_day.date())
-    since, until = (dates[0], dates[-1]) if len(dates) else (None, None)
-    # the whole range is "no date filter": a shared link then follows the store as it grows
-    since = None if since == first_day.date() else since
-    until = None if until == last_day.date() else until
-    st.session_state["sources"] = [s for s in st.session_state.get("sources", []) if s in all_sources]
-    sources = sb.multiselect("Outlets", all_sources, key="sources", placeholder="All outlets")
-    all_copies = sb.toggle("Count every copy of a syndicated story", key="all_copies",
+    kind = sb.radio("Show", list(KINDS), format_func=KINDS.get, key="kind", horizontal=True, bind="query-params")
+    since, until = date_filter(sb)
+    sources = sb.multiselect("Outlets", all_sources, key="source", placeholder="All outlets", bind="query-params")
+    all_copies = sb.toggle("Count every copy of a syndicated story", key="copies", bind="query-params",
                            help="Off: a wire story run by several outlets counts once (near-duplicates grouped).")
     base = Filters(sources=tuple(sources), since=since, until=until, unique_stories=not all_copies)
-    topic_opts = topic_options(base)
-    st.session_state["topics"] = [t for t in st.session_state.get("topics", []) if t in set(topic_opts["name"])]
-    topics = sb.multiselect("Topics", topic_opts["name"].tolist(), key="topics", placeholder="All topics")
-    min_mentions = sb.number_input("Minimum mentions", min_value=1, step=1, key="min_mentions")
+    # A bound multiselect drops, from its value and the URL, a topic that is no longer an option.
+    topics = sb.multiselect("Topics", topic_options(base)["name"].tolist(), key="topic", placeholder="All topics",
+                            bind="query-params")
+    min_mentions = sb.number_input("Minimum mentions", min_value=1, step=1, key="min", bind="query-params")
     f = replace(base, topics=tuple(topics))
     entities = entity_picker(sb, kind, f, int(min_mentions))
-    freq = sb.selectbox("Granularity", list(FREQ_LABELS), format_func=FREQ_LABELS.get, key="freq")
-    normalised = sb.toggle("Normalise: share of all articles", key="normalised",
+    freq = sb.selectbox("Granularity", list(FREQ_LABELS), format_func=lambda f: FREQ_LABELS[f], key="freq",
+                        bind="query-params")
+    normalised = sb.toggle("Normalise: share of all articles", value=True, key="norm", bind="query-params",
                            help="Media Cloud's convention: mentions as a share of all articles in each period.")
-    smooth = sb.slider("Smooth tone over periods", 1, 12, key="smooth")
-    image_format = sb.radio("Camera button saves", ["png", "svg"], format_func=str.upper, key="image_format",
-                            horizontal=True)
+    smooth = sb.slider("Smooth tone over periods", 1, 12, key="smooth", bind="query-params")
+    image_format = sb.radio("Camera button saves", list(IMAGE_FORMATS), format_func=str.upper, key="img",
+                            horizontal=True, bind="query-params")
     view = View(kind, tuple(entities), tuple(topics), tuple(sources), since, until, freq, int(min_mentions),
                 normalised, smooth, image_format, all_copies)
     return view, f
 
 
 def entity_picker(sb, kind: str, f: Filters, min_mentions: int) -> list[str]:
-    """The multiselect of entities of one kind, most mentioned first, with their counts."""
+    """The multiselect of entities of one kind, most mentioned first, with their counts.
+
+    Kept in the URL by hand (entity=…, see write_url), not with bind="query-params": a bound multiselect writes
+    each option's label, and the label carries the count, which changes with every filter and ingest, so a link
+    would hold "Mara Velloso (6)" and lose the name once the count moved.
+    """
     # entity_table: the ranking and the top table's figures in one query (both the same scan)
     options = cached("entity_table", store_path, version, f, kind, min_mentions)
     counts = dict(zip(options["name"], options["mentions"], strict=False))
@@ -184,7 +221,7 @@ def entity_picker(sb, kind: str, f: Filters, min_mentions: int) -> list[str]:
 
 
 view, filters = sidebar()
-st.query_params.from_dict(viewstate.to_query(view))
+write_url(view)
 REFRESH = {0: "Off", 30: "Every 30 s", 60: "Every minute", 300: "Every 5 minutes"}
 
 
@@ -205,7 +242,7 @@ def sidebar_tail() -> None:
     """
     with st.sidebar:
         upload_box(store_path, expanded=False)
-        refresh = st.selectbox("Refresh when new articles arrive", list(REFRESH), format_func=REFRESH.get,
+        refresh = st.selectbox("Refresh when new articles arrive", list(REFRESH), format_func=lambda s: REFRESH[s],
                                key="refresh", help="For a running `python -m monitor watch`: the page redraws "
                                                    "when the store has changed.")
     if refresh:
@@ -256,7 +293,8 @@ def clicked(event) -> tuple[str, pd.Timestamp] | None:
 
 # ---- headline figures
 kpis = st.columns(4)
-kpis[0].metric("Articles", f"{int(cached('period_totals', store_path, version, filters, freq)['total_articles'].sum()):,}")
+article_total = int(cached("period_totals", store_path, version, filters, freq)["total_articles"].sum())
+kpis[0].metric("Articles", f"{article_total:,}")
 kpis[1].metric(f"Mentions of {kind_word}", f"{int(every['mentions'].sum()):,}")
 kpis[2].metric(f"{KINDS[view.kind]} mentioned", f"{len(every):,}")
 kpis[3].metric("Most mentioned", page.markdown_text(ranked[0]) if ranked else "–")
@@ -275,7 +313,7 @@ if every.empty:
     st.stop()
 
 shown: dict[str, tuple] = {}
-points: list[tuple[str, pd.Timestamp]] = []
+points: list[tuple[str, pd.Timestamp] | None] = []
 
 st.header(f"{KINDS[view.kind]} over time")
 totals = cached("period_totals", store_path, version, filters, freq)
@@ -292,10 +330,10 @@ with left:
     points.append(clicked(ev))
     shown[f"{view.kind}_mentions"] = (fig, series)
 fig = charts.tone_chart(series, colors=colors, title=f"Tone per {period_word}")
+smoothing = f"smoothed over {view.smooth} periods" if view.smooth > 1 else "not smoothed"
 with right:
     points.append(clicked(chart_block(f"{view.kind}_tone", fig, series,
-                                      "Mean VADER tone (−1 to +1) with its 95% interval; "
-                                      f"{'smoothed over ' + str(view.smooth) + ' periods' if view.smooth > 1 else 'not smoothed'}.")))
+                                      f"Mean VADER tone (−1 to +1) with its 95% interval; {smoothing}.")))
     shown[f"{view.kind}_tone"] = (fig, series)
 sidebar_tail()
 
@@ -310,11 +348,13 @@ left, right = st.columns(2)
 fig = charts.mentions_chart(tseries, normalised=view.normalised, colors=tcolors, subject="topics",
                             title=f"Topic coverage per {period_word} ({measure})")
 with left:
-    points.append(clicked(chart_block("topic_mentions", fig, tseries, f"Articles and sentences hitting each topic's keywords{scope}.")))
+    points.append(clicked(chart_block("topic_mentions", fig, tseries,
+                                      f"Articles and sentences hitting each topic's keywords{scope}.")))
     shown["topic_mentions"] = (fig, tseries)
 fig = charts.tone_chart(tseries, colors=tcolors, title=f"Topic tone per {period_word}")
 with right:
-    points.append(clicked(chart_block("topic_tone", fig, tseries, f"Mean tone of the sentences hitting each topic{scope}.")))
+    points.append(clicked(chart_block("topic_tone", fig, tseries,
+                                      f"Mean tone of the sentences hitting each topic{scope}.")))
     shown["topic_tone"] = (fig, tseries)
 
 st.header(f"Share of voice and {kind_word} by topic")

@@ -84,18 +84,18 @@ def filter_changes(at) -> list[tuple[str, Callable[[], object]]]:
     """Return (label, action) for the filter changes of one round, each a rerun with new filters."""
     sb = at.sidebar
     people = sb.multiselect(key="entities").options
-    topics = sb.multiselect(key="topics").options
+    topics = sb.multiselect(key="topic").options
     first, last = sb.date_input(key="dates").value
     span = last - first
-    outlets = sb.multiselect(key="sources").options
+    outlets = sb.multiselect(key="source").options
     return [
         ("people", lambda: sb.multiselect(key="entities").set_value(people[:1]).run()),
-        ("topic", lambda: sb.multiselect(key="topics").set_value(topics[:1]).run()),
+        ("topic", lambda: sb.multiselect(key="topic").set_value(topics[:1]).run()),
         ("granularity", lambda: sb.selectbox(key="freq").set_value("W").run()),
         ("date range", lambda: sb.date_input(key="dates").set_value((first + span / 4, last - span / 4)).run()),
-        ("outlet", lambda: sb.multiselect(key="sources").set_value(outlets[:1]).run()),
+        ("outlet", lambda: sb.multiselect(key="source").set_value(outlets[:1]).run()),
         ("people (two others)", lambda: sb.multiselect(key="entities").set_value(people[1:3]).run()),
-        ("topic cleared", lambda: sb.multiselect(key="topics").set_value([]).run()),
+        ("topic cleared", lambda: sb.multiselect(key="topic").set_value([]).run()),
     ]
 
 
@@ -262,10 +262,10 @@ def burst_urls(url: str, store: str) -> list[str]:
     topics = agg.topic_options(s, Filters(unique_stories=True))["name"].head(3).tolist()
     first, last = agg.date_bounds(s)
     mid = first + (last - first) / 2
-    views = [{"entity": people[:1]}, {"entity": people[1:4], "freq": "W"}, {"topic": topics[:1]},
-             {"topic": topics[1:3], "freq": "D", "from": f"{mid:%Y-%m-%d}"}, {"source": agg.source_options(s)[:1]},
-             {"to": f"{mid:%Y-%m-%d}", "norm": "0"}, {"entity": people[4:6], "topic": topics[:1], "smooth": "3"},
-             {"copies": "all", "kind": "org"}]
+    views = [{"entity": people[:1]}, {"entity": people[1:4], "freq": "Week"}, {"topic": topics[:1]},
+             {"topic": topics[1:3], "freq": "Day", "from": f"{mid:%Y-%m-%d}"}, {"source": agg.source_options(s)[:1]},
+             {"to": f"{mid:%Y-%m-%d}", "norm": "false"}, {"entity": people[4:6], "topic": topics[:1], "smooth": "3"},
+             {"copies": "true", "kind": "Organisations"}]
     return [f"{url}/?{urllib.parse.urlencode(v, doseq=True)}" for v in views]
 
 

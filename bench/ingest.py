@@ -18,6 +18,7 @@ one workers1 ingest is profiled with pyinstrument.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
 import subprocess
@@ -126,21 +127,19 @@ def peak_rss(args: list[str]) -> dict:
 
     start = time.perf_counter()
     # stderr to a file: the ingest's report can outgrow a pipe nobody reads until the end
-    err = tempfile.TemporaryFile()
-    proc = psutil.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
-    samples: list[tuple[float, float]] = []
-    while proc.poll() is None:
-        total = 0
-        for p in [proc, *proc.children(recursive=True)]:
-            try:
-                total += p.memory_info().rss
-            except psutil.Error:  # a process that just ended
-                pass
-        samples.append((time.perf_counter() - start, total / 2**20))
-        time.sleep(0.2)
-    seconds = time.perf_counter() - start
-    err.seek(0)
-    tail = err.read().decode(errors="replace").strip().splitlines()[-1:]
+    with tempfile.TemporaryFile() as err:
+        proc = psutil.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
+        samples: list[tuple[float, float]] = []
+        while proc.poll() is None:
+            total = 0
+            for p in [proc, *proc.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):  # a process that just ended
+                    total += p.memory_info().rss
+            samples.append((time.perf_counter() - start, total / 2**20))
+            time.sleep(0.2)
+        seconds = time.perf_counter() - start
+        err.seek(0)
+        tail = err.read().decode(errors="replace").strip().splitlines()[-1:]
     quarters = [max((mb for t, mb in samples if q * seconds / 4 <= t < (q + 1) * seconds / 4), default=0)
                 for q in range(4)]
     return {"peak": max(mb for _, mb in samples), "quarters": quarters, "seconds": seconds,
@@ -221,12 +220,15 @@ def memory_lines(path: str, work: Path) -> list[str]:
     cmd = [sys.executable, "-m", "monitor", "ingest", path, "--store", str(store), "--quiet"]
     mem = peak_rss(cmd)
     quarters = ", ".join(f"{q:,.0f}" for q in mem["quarters"])
-    return ["Command: `python -m monitor ingest reuters-all.jsonl --store all.duckdb` (default workers: one per core), "
-            "peak RSS summed over the CLI process and its workers, sampled every 0.2 s.",
+    growth = mem["quarters"][-1] / mem["quarters"][0] - 1
+    skipped = " (records were skipped and reported: Reuters has records without a body)" if mem["status"] == 1 else ""
+    return ["Command: `python -m monitor ingest reuters-all.jsonl --store all.duckdb` "
+            "(default workers: one per core), peak RSS summed over the CLI process and its workers, "
+            "sampled every 0.2 s.",
             "", f"- **peak RSS {mem['peak']:,.0f} MB** (target < 1,536 MB: "
-            f"{'met' if mem['peak'] < 1536 else '**not met**'}), in {mem['seconds']:.0f} s, exit status {mem['status']}"
-            + (" (records were skipped and reported: Reuters has records without a body)" if mem["status"] == 1 else ""),
-            f"- peak RSS per quarter of the run: {quarters} MB (last quarter {mem['quarters'][-1] / mem['quarters'][0] - 1:+.0%} "
+            f"{'met' if mem['peak'] < 1536 else '**not met**'}), in {mem['seconds']:.0f} s, "
+            f"exit status {mem['status']}{skipped}",
+            f"- peak RSS per quarter of the run: {quarters} MB (last quarter {growth:+.0%} "
             "on the first, while the store grew from nothing to the whole corpus: the input is streamed)",
             f"- the CLI said: `{mem['summary']}`"]
 

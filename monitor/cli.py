@@ -1,4 +1,4 @@
-"""The command line: `python -m monitor ingest | watch | export | info`.
+"""The command line: `python -m monitor ingest | watch | export | info | migrate`.
 
 Exit status: 0 when everything was ingested; 1 when some inputs were skipped (each
 is listed with its reason); 2 for a usage error (and `watch` with no feeds listed);
@@ -10,17 +10,20 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
+
 from monitor.ingest.pipeline import IngestReport, ingest
-from monitor.ingest.runners import DaskError, WorkerError, default_workers
+from monitor.ingest.runners import DaskError, WorkerError, dask_client, default_workers
 from monitor.ingest.sources import DEFAULT_MAX_BYTES
 from monitor.ingest.sources.records import FIELDS
 from monitor.ingest.topics import Taxonomy
 from monitor.ingest.watchlist import Watchlist, WatchlistError
 from monitor.present import export
-from monitor.read import frames, timeseries
-from monitor.store import Store, StoreError, default_path
+from monitor.read import aggregations, frames, timeseries
+from monitor.store import SCHEMA_VERSION, Store, StoreError, default_path
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_STORE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXPORTS = ("articles", "mentions", "topics", "timeline")
@@ -58,7 +61,12 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--since", help="first day, YYYY-MM-DD")
     exp.add_argument("--until", help="last day, YYYY-MM-DD")
     exp.add_argument("--freq", choices=sorted(timeseries.FREQS), default="D", help="timeline period")
+    exp.add_argument("--all-copies", action="store_true",
+                     help="timeline: count every copy of a syndicated story (default: each story once, as the "
+                          "dashboard does); the other exports always list every copy")
     sub.add_parser("info", parents=[common], help="what the store holds")
+    sub.add_parser("migrate", parents=[common],
+                   help="bring a store made by an older monitor up to this one's schema (an ingest does it too)")
     return parser
 
 
@@ -131,6 +139,8 @@ def _ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     mapping = _mapping(args.map)  # before anything is created: a usage error leaves no store behind
+    if args.dask:
+        dask_client()  # likewise: without Dask installed, say which file to install before any work
     store = Store(args.store)
     taxonomy = Taxonomy.load(args.topics)
     watchlist = Watchlist.load(args.watchlist)
@@ -169,7 +179,8 @@ def _export(args: argparse.Namespace) -> int:
     elif args.what == "topics":
         frame = frames.topic_hits(store, f)
     else:
-        frame = timeseries.timeline(frames.mentions(store, f), args.freq)
+        # the dashboard's series (aggregations), so the export and the charts cannot disagree
+        frame = aggregations.timeline(store, replace(f, unique_stories=not args.all_copies), args.freq)
     data = export.to_bytes(frame, args.format)
     if args.output:
         Path(args.output).write_bytes(data)
@@ -186,8 +197,22 @@ def _info(args: argparse.Namespace) -> int:
           f" ({s['undated']} without a date)")
     print(f"{s['sentences']} sentences, {s['mentions']} mentions of {s['entities']} entities, "
           f"{s['topic_hits']} topic hits")
-    print("top people: " + ", ".join(f"{e} ({n})" for e, n in s["top_people"].itertuples(index=False)))
-    print("top topics: " + ", ".join(f"{t} ({n})" for t, n in s["top_topics"].itertuples(index=False)))
+    people, topics = s["top_people"], s["top_topics"]
+    assert isinstance(people, pd.DataFrame) and isinstance(topics, pd.DataFrame)  # summary's two tables
+    print("top people: " + ", ".join(f"{e} ({n})" for e, n in people.itertuples(index=False)))
+    print("top topics: " + ", ".join(f"{t} ({n})" for t, n in topics.itertuples(index=False)))
+    return EXIT_OK
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    """Open the store writable, which migrates an older schema (Store._open_schema); print what was done."""
+    path = Path(args.store) if args.store else default_path()
+    if not path.exists():  # a writable open would create a new store: not what `migrate` is for
+        raise StoreError(f"{path}: no store here yet (ingest some articles first)")
+    store = Store(path)
+    done = (f"migrated from schema version {store.migrated_from} to {SCHEMA_VERSION}" if store.migrated_from
+            else f"already at schema version {SCHEMA_VERSION}")
+    print(f"store {store.path}: {done}")
     return EXIT_OK
 
 
@@ -195,7 +220,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return the exit status."""
     args = _parser().parse_args(argv)
     try:
-        return {"ingest": _ingest, "watch": _watch, "export": _export, "info": _info}[args.command](args)
+        commands = {"ingest": _ingest, "watch": _watch, "export": _export, "info": _info, "migrate": _migrate}
+        return commands[args.command](args)
     except UsageError as exc:
         print(f"usage error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -1,17 +1,18 @@
 """The frames' columns and dtypes: the project's public data contract.
 
-Every public function that returns a frame passes it through :func:`conform`, so a
-frame handed to a user always has exactly these columns, in this order, with these
-dtypes, even when it is empty.
+Every public function that returns a frame passes it through :func:`conform` (or returns
+:func:`empty`), so a frame handed to a user always has exactly these columns, in this order,
+with these dtypes, even when it is empty: the one typing helper of the package.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Final
 
 import pandas as pd
 
 STRING = "string"
-DATE = "datetime64[us]"
+DATE: Final = "datetime64[us]"
 
 ARTICLES: dict[str, str] = {
     "article_id": STRING,     # stable hash of the normalised text
@@ -69,6 +70,36 @@ FRAMES: dict[str, dict[str, str]] = {
     "sentences": SENTENCES,
 }
 
+# The read side's aggregates (monitor/read/aggregations.py: the dashboard's charts and their downloads).
+SERIES: dict[str, str] = {      # one row per period and name (an entity or a topic)
+    "period": DATE,             # the period's first day (weeks start on Monday)
+    "name": STRING,
+    "mentions": "int64",        # sentences mentioning the entity (hitting the topic)
+    "articles": "int64",        # distinct articles among them
+    "total_articles": "int64",  # all articles of the period under the filters, the entity filter aside
+    "share": "float64",         # articles / total_articles: the normalised coverage
+    "tone": "float64",          # mean sentence tone
+    "tone_low": "float64",      # 95% interval: mean -/+ 1.96 standard errors, within -1..1
+    "tone_high": "float64",
+    "tone_smooth": "float64",   # tone, until read.timeseries.smooth_tone smooths it
+}
+# The CLI's `export timeline` (the README's data dictionary): SERIES of every entity the filters keep,
+# `name` called `entity`. Its first seven columns are the ones it always had, in the same order.
+TIMELINE: dict[str, str] = {
+    "period": DATE, "entity": STRING, "mentions": "int64", "articles": "int64", "tone": "float64",
+    "tone_low": "float64", "tone_high": "float64", "total_articles": "int64", "share": "float64",
+}
+TOP: dict[str, str] = {         # one row per entity
+    "name": STRING, "mentions": "int64", "articles": "int64", "tone": "float64",
+    "positive": "float64", "negative": "float64", "share_of_voice": "float64",
+}
+MATRIX: dict[str, str] = {"name": STRING, "topic": STRING, "mentions": "int64", "tone": "float64"}
+SENTENCES_SHOWN: dict[str, str] = {  # the drill-down: one row per sentence behind a point
+    "date": DATE, "source": STRING, "title": STRING, "url": STRING, "article_id": STRING,
+    "sentence_id": "int64", "text": STRING, "tone": "float64", "surfaces": STRING, "keywords": STRING,
+    "copies": "int64",
+}
+
 ENTITY_TYPES = ("person", "org", "place", "group")
 DATE_ORIGINS = ("metadata", "header", "dateline", "missing")
 TONE_LABELS = ("positive", "neutral", "negative")
@@ -87,15 +118,20 @@ def empty(columns: Mapping[str, str]) -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
 
 
+def require(frame: pd.DataFrame, columns: Iterable[str], name: str) -> None:
+    """Raise FrameError naming the frame and the first of `columns` it lacks (other columns may be there too)."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise FrameError(f"{name}: column {missing[0]!r} not in dataframe (has {list(frame.columns)})")
+
+
 def conform(frame: pd.DataFrame, columns: Mapping[str, str], name: str) -> pd.DataFrame:
     """Return `frame` with exactly `columns`, in order, cast to their dtypes.
 
     Raises FrameError naming the frame and the column when a column is missing or
     cannot be cast.
     """
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise FrameError(f"{name}: column {missing[0]!r} not in dataframe (has {list(frame.columns)})")
+    require(frame, columns, name)
     out = frame.loc[:, list(columns)].copy()
     for column, dtype in columns.items():
         try:
@@ -112,7 +148,8 @@ def _cast(series: pd.Series, dtype: str) -> pd.Series:
         if getattr(values.dt, "tz", None) is not None:
             values = values.dt.tz_convert("UTC").dt.tz_localize(None)
         return values.astype(DATE)
-    return series.astype(dtype)
+    # pandas_dtype is what astype applies to a dtype name; typed, it accepts any str.
+    return series.astype(pd.api.types.pandas_dtype(dtype))
 
 
 def check(frame: pd.DataFrame, columns: Mapping[str, str], name: str) -> pd.DataFrame:
@@ -123,6 +160,11 @@ def check(frame: pd.DataFrame, columns: Mapping[str, str], name: str) -> pd.Data
         if str(frame[column].dtype) != str(pd.Series(dtype=dtype).dtype):
             raise FrameError(f"{name}: column {column!r} has dtype {frame[column].dtype}, expected {dtype}")
     return frame
+
+
+def tone_labels(tones: pd.Series) -> pd.Series:
+    """Return the tone label of each compound score, as a `string` Series (empty for no scores)."""
+    return tones.map(tone_label).astype("string")
 
 
 def tone_label(compound: float) -> str:

@@ -5,20 +5,27 @@ Tables hold what the NLP produced (articles, sentences, raw mentions, topic hits
 them after every ingest, so corpus-wide name resolution and watchlist edits never need the model again.
 Connections are opened per operation (and retried while another process holds the
 file), so a dashboard can read between an ingest's batches.
+
+The store's schema has a version (`meta.schema_version`): opening a store writable brings an older
+one up to SCHEMA_VERSION (the _MIGRATIONS, in order, in one transaction), so readers never probe for
+tables; a read-only open of an older store is refused with the command that migrates it.
+`meta.version` moves only when a write changed a table: readers cache by it.
 """
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
 
 from monitor.settings import default_file, settings_path
 
-SCHEMA_VERSION = 1
+T = TypeVar("T")
 DEFAULT_PATH = default_file("store")
 LOCK_WAIT_SECONDS = 60.0
 # Between attempts to open a file another connection holds. Measured with a reader looping
@@ -46,7 +53,8 @@ CREATE TABLE IF NOT EXISTS topic_hits (article_id VARCHAR, sentence_id BIGINT, t
 CREATE TABLE IF NOT EXISTS entity_map (name VARCHAR, key VARCHAR, entity VARCHAR, entity_type VARCHAR);
 """
 
-# One row per entity per sentence: two spellings of one person in a sentence count once.
+# The derived tables, rebuilt whole from the tables above (every reader reads these, never their joins).
+# `mentions`: one row per entity per sentence: two spellings of one person in a sentence count once.
 _MENTIONS = """
 CREATE OR REPLACE TABLE mentions AS
 SELECT r.article_id, a.date, a.source, r.sentence_id, m.entity, m.entity_type, r.surface,
@@ -56,11 +64,14 @@ JOIN entity_map m USING (name)
 JOIN articles a USING (article_id)
 JOIN sentences s USING (article_id, sentence_id)
 QUALIFY row_number() OVER (PARTITION BY r.article_id, r.sentence_id, m.entity ORDER BY r.start_char) = 1
-ORDER BY a.date, r.article_id, r.sentence_id, r.start_char;
+ORDER BY a.date, r.article_id, r.sentence_id, r.start_char
+"""
 
--- Derived like `mentions`, for the dashboard's topic charts: one row per topic hit with its
--- article's date, outlet and story and its sentence's tone, so they read one table instead of
--- joining three (a topic series: 23 -> 7 ms at 100,000 articles, a store from bench/build_store.py).
+# `topic_mentions`: one row per topic hit with its article's date, outlet and story and its sentence's
+# tone, the only place topic hits are joined to them: the topic_hits frame and the dashboard's topic
+# charts read this one table instead of joining three (a topic series: 23 -> 7 ms at 100,000 articles,
+# a store from bench/build_store.py).
+_TOPIC_MENTIONS = """
 CREATE OR REPLACE TABLE topic_mentions AS
 SELECT t.article_id, a.date, a.source, t.sentence_id, t.topic, t.keyword, s.tone, a.story_id, a.is_copy
 FROM topic_hits t
@@ -68,13 +79,27 @@ JOIN articles a USING (article_id)
 JOIN sentences s USING (article_id, sentence_id)
 ORDER BY a.date, t.article_id, t.sentence_id, t.topic
 """
+_DERIVED = _MENTIONS + ";\n" + _TOPIC_MENTIONS
+
+# Step N takes a store at schema version N to N + 1; they run in order, in the transaction of a writable
+# open (Store._open_schema). A new store is created at the last version (_TABLES, then _DERIVED).
+# Add a step when the tables change; a step may rebuild a derived table with today's SQL.
+_MIGRATIONS: tuple[str, ...] = (
+    _TOPIC_MENTIONS,  # 1 -> 2: stores made before `topic_mentions` existed lack it
+)
+SCHEMA_VERSION = len(_MIGRATIONS) + 1
 
 
 _BUMP_VERSION = "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'version'"
 # Set in the transaction that adds articles, cleared in the one that regroups them into
 # stories: an ingest killed in between leaves it set, and the next ingest regroups.
 STORIES_STALE = "stories_stale"
+# Set by every write of the tables the derived ones are made from (a batch, Store.transaction), cleared by
+# _derive: a rebuild that finds the entity map unchanged still derives what was added since.
+DERIVED_STALE = "derived_stale"
+_SET_FLAG = "INSERT OR REPLACE INTO meta VALUES (?, '1')"
 _NAME_STATS = "SELECT name, label, count(*) AS n FROM raw_mentions GROUP BY name, label ORDER BY name, label"
+_MAP_COLUMNS = ("name", "key", "entity", "entity_type")
 
 
 class StoreError(RuntimeError):
@@ -86,18 +111,63 @@ def default_path() -> Path:
     return settings_path("store")
 
 
+def is_busy(exc: duckdb.Error) -> bool:
+    """Return True when DuckDB refused the file only because another connection holds it (see _BUSY)."""
+    return any(word in str(exc).lower() for word in _BUSY)
+
+
+def retry_while_busy(path: str, attempt: Callable[[], T | None], pause: Callable[[], float] | None = None) -> T:
+    """Return the first result of ``attempt()`` that is not None, trying again while the file is busy.
+
+    The one retry loop of every opening of the file (Store.connect, AttachedStore's attaching): a busy
+    DuckDB error is retried for up to LOCK_WAIT_SECONDS, then raised as a StoreError naming `path`, as is
+    any other DuckDB error at once; None (the caller's own "not yet") is retried without a limit.
+    Between tries it sleeps ``pause()`` seconds, LOCK_RETRY_SECONDS by default.
+    """
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            result = attempt()
+        except duckdb.Error as exc:
+            if not is_busy(exc) or time.monotonic() > deadline:
+                raise StoreError(f"{path}: cannot open the store: {exc}") from exc
+            result = None
+        if result is not None:
+            return result
+        time.sleep(pause() if pause is not None else LOCK_RETRY_SECONDS)
+
+
+def _schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """Return the store's schema version, or None for a file without one (new, or not a store)."""
+    try:
+        # fetchall, not fetchone: DuckDB refuses the next statement while a result is unfinished
+        rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    except duckdb.CatalogException:  # no meta table: an empty file
+        return None
+    return int(rows[0][0]) if rows else None
+
+
+@dataclass
+class _Write:
+    """A write in progress: its connection, and whether it changed a table (only then the version moves)."""
+
+    con: duckdb.DuckDBPyConnection
+    changed: bool = True
+
+
 class Store:
     """A DuckDB store at `path` (":memory:" for a throw-away one)."""
 
     def __init__(self, path: str | Path | None = None, read_only: bool = False) -> None:
         self.path = str(path) if path is not None else str(default_path())
         self.read_only = read_only
+        self.migrated_from: int | None = None  # the schema version a writable open found older and migrated
         self._memory = duckdb.connect(":memory:") if self.path == ":memory:" else None
         if not read_only:
             if self._memory is None:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             with self.connect() as con:
-                self._create(con)
+                self._open_schema(con)
         elif self._memory is None and not Path(self.path).exists():
             raise StoreError(f"{self.path}: no store here yet (ingest some articles first)")
         else:
@@ -110,39 +180,43 @@ class Store:
         if self._memory is not None:
             yield self._memory
             return
-        con = self._open_with_retry()
+        con = retry_while_busy(self.path, lambda: duckdb.connect(self.path, read_only=self.read_only))
         try:
             yield con
         finally:
             con.close()
 
-    def _open_with_retry(self) -> duckdb.DuckDBPyConnection:
-        """Open the file, retrying while it is busy (see _BUSY) for up to LOCK_WAIT_SECONDS."""
-        deadline = time.monotonic() + LOCK_WAIT_SECONDS
-        while True:
-            try:
-                return duckdb.connect(self.path, read_only=self.read_only)
-            except duckdb.Error as exc:
-                busy = any(word in str(exc).lower() for word in _BUSY)
-                if not busy or time.monotonic() > deadline:
-                    raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
-                time.sleep(LOCK_RETRY_SECONDS)
+    def _open_schema(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Create a new store at SCHEMA_VERSION, or migrate an older one to it, in one transaction.
 
-    def _create(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Create missing tables and record the schema version; refuse a store of another version."""
-        con.execute(_TABLES)
-        found = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if found is None:
-            con.execute("INSERT INTO meta VALUES ('schema_version', ?), ('version', '0')", [str(SCHEMA_VERSION)])
-            con.execute(_MENTIONS)
-        self._check_schema(con)
+        A store of a newer version is refused (StoreError) and left untouched; so is any store
+        whose migration fails (rolled back).
+        """
+        with _atomic(con, f"{self.path}: cannot open the store"):
+            con.execute(_TABLES)
+            found = _schema_version(con)
+            if found is None:
+                con.execute("INSERT INTO meta VALUES ('schema_version', ?), ('version', '0')", [str(SCHEMA_VERSION)])
+                _derive(con)
+            elif 1 <= found < SCHEMA_VERSION:
+                for step in _MIGRATIONS[found - 1:]:
+                    con.execute(step)
+                con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+            self._check_schema(con)
+        self.migrated_from = found if found is not None and found < SCHEMA_VERSION else None
 
     def _check_schema(self, con: duckdb.DuckDBPyConnection) -> None:
-        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if row is None or int(row[0]) != SCHEMA_VERSION:
-            found = row[0] if row else "none"
-            raise StoreError(f"{self.path}: store schema version {found}, this monitor needs "
-                             f"{SCHEMA_VERSION}: ingest into a new store (--store PATH)")
+        """Raise StoreError unless the store is at SCHEMA_VERSION, saying what to do about it."""
+        found = _schema_version(con)
+        if found == SCHEMA_VERSION:
+            return
+        if found is not None and found < SCHEMA_VERSION:
+            fix = (f"run `python -m monitor migrate --store {self.path}` (or any ingest into it) to upgrade it; "
+                   "nothing stored is lost")
+        else:
+            fix = "open it with a newer monitor, or ingest into a new store (--store PATH)"
+        raise StoreError(f"{self.path}: store schema version {found or 'none'}, this monitor needs "
+                         f"{SCHEMA_VERSION}: {fix}")
 
     # ---- reading -------------------------------------------------------------------
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
@@ -151,9 +225,11 @@ class Store:
             return con.execute(sql, params or []).df()
 
     def version(self) -> int:
-        """Return a number that grows with every write (a cache key for readers)."""
+        """Return a number that grows with every write that changed a table (a cache key for readers)."""
         with self.connect() as con:
-            return int(con.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0])
+            row = con.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        assert row is not None, "the store's meta table has a version row from its creation"
+        return int(row[0])
 
     def meta(self, key: str) -> str | None:
         """Return one value of the meta table, or None."""
@@ -171,65 +247,85 @@ class Store:
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """Yield a connection inside one transaction: committed on success, rolled back on error.
 
-        Every write also bumps the store's version, so cached readers see the change.
+        The store's version moves with it, so cached readers see the change, and the derived tables
+        are marked for the next rebuild (the body may have written what they are made from).
         """
-        with self.connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                yield con
+        with self._write() as write:
+            yield write.con
+            write.con.execute(_SET_FLAG, [DERIVED_STALE])
+
+    @contextmanager
+    def _write(self) -> Iterator[_Write]:
+        """Yield a _Write inside one transaction: committed on success, rolled back on error.
+
+        The version moves only when the body leaves ``changed`` True: a rebuild that finds
+        nothing to change says so, and every reader's cache (keyed on the version) stays warm.
+        """
+        with self.connect() as con, _atomic(con, f"{self.path}: a write failed and was rolled back"):
+            write = _Write(con)
+            yield write
+            if write.changed:
                 con.execute(_BUMP_VERSION)
-                con.execute("COMMIT")
-            except duckdb.Error as exc:
-                con.execute("ROLLBACK")
-                # A clear message for the user (disk full, a constraint), not a DuckDB traceback.
-                raise StoreError(f"{self.path}: a write failed and was rolled back: {exc}") from exc
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
 
     def write_batch(self, tables: dict[str, pd.DataFrame]) -> set[str]:
         """Insert rows for several tables in one transaction: all of a batch is stored, or none.
 
         Returns the ids of articles left out, with all their rows, because the store already
-        holds them: another ingest running at the same time stored them first.
+        holds them: another ingest running at the same time stored them first. The version
+        moves only when a row was inserted.
         """
-        with self.transaction() as con:
-            stored = _already_stored(con, tables.get("articles"))
+        with self._write() as write:
+            write.changed = False
+            stored = _already_stored(write.con, tables.get("articles"))
             for table, frame in tables.items():
                 if stored and "article_id" in frame.columns:
                     frame = frame[~frame["article_id"].isin(stored)]
                 if len(frame):
-                    _insert(con, table, frame)
+                    _insert(write.con, table, frame)
+                    write.changed = True
+            if write.changed:
+                write.con.execute(_SET_FLAG, [DERIVED_STALE])
             if len(tables.get("articles", ())) > len(stored):
-                con.execute("INSERT OR REPLACE INTO meta VALUES (?, '1')", [STORIES_STALE])
+                write.con.execute(_SET_FLAG, [STORIES_STALE])
         return stored
 
     def set_meta(self, key: str, value: str) -> None:
-        """Store one value in the meta table."""
+        """Store one value in the meta table (the version does not move: no reader's data changed)."""
         with self.connect() as con:
             con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
-    def rebuild_entity_map(self, build: Callable[[pd.DataFrame], pd.DataFrame]) -> None:
+    def rebuild_entity_map(self, build: Callable[[pd.DataFrame], pd.DataFrame]) -> bool:
         """Replace the entity map with ``build(stats)`` (one row per name and label, with its count `n`)
-        and rebuild the mentions table.
+        and rebuild the derived tables; return True when the map changed.
 
+        An unchanged map (re-ingesting what is stored) leaves the store and its version alone,
+        unless rows were written since the derived tables were last made (DERIVED_STALE).
         Read and write are one transaction, which holds the file: an ingest running at the
         same time cannot add names in between, so the last rebuild covers every name.
         """
-        with self.transaction() as con:
-            _write_entity_map(con, build(con.execute(_NAME_STATS).df()))
+        with self._write() as write:
+            entity_map = build(write.con.execute(_NAME_STATS).df())[list(_MAP_COLUMNS)]
+            stale = write.con.execute("SELECT key FROM meta WHERE key = ?", [DERIVED_STALE]).fetchall()
+            write.changed = bool(stale) or not _same_rows(write.con, "entity_map", entity_map)
+            if write.changed:
+                write.con.execute("DELETE FROM entity_map")
+                _insert(write.con, "entity_map", entity_map)
+                _derive(write.con)
+        return write.changed
 
     def stories_stale(self) -> bool:
         """Return True when articles were added since the last story grouping."""
         return self.meta(STORIES_STALE) is not None
 
     def rebuild_stories(self, group: Callable[[pd.DataFrame], pd.DataFrame]) -> None:
-        """Regroup every article into stories and rebuild the mentions table, in one transaction.
+        """Regroup every article into stories and rebuild the derived tables, in one transaction.
 
         ``group`` takes (article_id, date, signature) of every article and returns article_id,
-        story_id and copies. One transaction for the same reason as rebuild_entity_map.
+        story_id and copies. One transaction for the same reason as rebuild_entity_map. The
+        version always moves: this runs only after articles were added, whose rows it derives.
         """
-        with self.transaction() as con:
+        with self._write() as write:
+            con = write.con
             stories = group(con.execute("SELECT article_id, date, signature FROM articles").df())
             con.register("_stories", stories)
             con.execute("UPDATE articles SET story_id = s.story_id, copies = s.copies, "
@@ -237,18 +333,70 @@ class Store:
                         "WHERE articles.article_id = s.article_id")
             con.unregister("_stories")
             con.execute("DELETE FROM meta WHERE key = ?", [STORIES_STALE])
-            con.execute(_MENTIONS)
+            _derive(con)
 
-    def replace_topics(self, hits: pd.DataFrame, article_topics: pd.DataFrame) -> None:
-        """Replace all topic hits and every article's topics (after the taxonomy changed)."""
-        with self.transaction() as con:
-            con.execute("DELETE FROM topic_hits")
-            _insert(con, "topic_hits", hits[["article_id", "sentence_id", "topic", "keyword"]])
-            con.execute("UPDATE articles SET topics = ''")
-            con.register("_topics", article_topics)
-            con.execute("UPDATE articles SET topics = t.topics FROM _topics t WHERE articles.article_id = t.article_id")
+    def replace_topics(self, hits: pd.DataFrame, article_topics: pd.DataFrame) -> bool:
+        """Replace all topic hits and every article's topics (after the taxonomy changed); return True
+        when they changed. The same hits and topics (an edit that matches nothing new) leave the version alone.
+        """
+        hits = hits[["article_id", "sentence_id", "topic", "keyword"]]
+        with self._write() as write:
+            con = write.con
+            con.register("_topics", article_topics[["article_id", "topics"]])
+            write.changed = not _same_rows(con, "topic_hits", hits) or bool(con.execute(_TOPICS_DIFFER).fetchall())
+            if write.changed:
+                con.execute("DELETE FROM topic_hits")
+                _insert(con, "topic_hits", hits)
+                con.execute("UPDATE articles SET topics = ''")
+                con.execute("UPDATE articles SET topics = t.topics FROM _topics t "
+                            "WHERE articles.article_id = t.article_id")
+                _derive(con)
             con.unregister("_topics")
-            con.execute(_MENTIONS)
+        return write.changed
+
+
+def _derive(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the derived tables (mentions, topic_mentions) from the tables they are made from."""
+    con.execute(_DERIVED)
+    con.execute("DELETE FROM meta WHERE key = ?", [DERIVED_STALE])
+
+
+# An article whose stored topics are not those in `_topics` (none there: '').
+_TOPICS_DIFFER = ("SELECT 1 FROM articles a LEFT JOIN _topics t USING (article_id) "
+                  "WHERE coalesce(a.topics, '') <> coalesce(t.topics, '') LIMIT 1")
+
+
+def _same_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> bool:
+    """Return True when `table` holds exactly the rows of `frame` in its columns (any order, repeats counted)."""
+    if not len(frame):  # nothing to compare column types with: an empty frame's columns have none
+        return not con.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchall()
+    columns = ", ".join(frame.columns)
+    con.register("_new", frame)
+    try:
+        differ = con.execute(f"SELECT EXISTS (SELECT {columns} FROM {table} EXCEPT ALL SELECT {columns} FROM _new) "
+                             f"OR EXISTS (SELECT {columns} FROM _new EXCEPT ALL SELECT {columns} FROM {table})")
+        return not differ.fetchall()[0][0]
+    finally:
+        con.unregister("_new")
+
+
+@contextmanager
+def _atomic(con: duckdb.DuckDBPyConnection, failure: str) -> Iterator[None]:
+    """Run the body in one transaction: committed when it ends, rolled back when it raises.
+
+    A DuckDB error becomes a StoreError starting with `failure` (a clear line for the user: disk full, a
+    constraint), not a DuckDB traceback; anything else (Ctrl-C included) is re-raised after the rollback.
+    """
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except duckdb.Error as exc:
+        con.execute("ROLLBACK")
+        raise StoreError(f"{failure}: {exc}") from exc
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 def _already_stored(con: duckdb.DuckDBPyConnection, articles: pd.DataFrame | None) -> set[str]:
@@ -258,13 +406,6 @@ def _already_stored(con: duckdb.DuckDBPyConnection, articles: pd.DataFrame | Non
     rows = con.execute("SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(?))",
                        [articles["article_id"].tolist()]).fetchall()
     return {row[0] for row in rows}
-
-
-def _write_entity_map(con: duckdb.DuckDBPyConnection, entity_map: pd.DataFrame) -> None:
-    """Replace the entity_map table's rows and rebuild the mentions table from it."""
-    con.execute("DELETE FROM entity_map")
-    _insert(con, "entity_map", entity_map[["name", "key", "entity", "entity_type"]])
-    con.execute(_MENTIONS)
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:

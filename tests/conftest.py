@@ -14,6 +14,10 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+# Fixtures kept in their own modules, loaded as plugins (never imported by name into a test module):
+# tests.loopback: the `server` fixture (a loopback HTTP server) and the autouse `loopback_only` guard.
+pytest_plugins = ["tests.loopback"]
+
 
 def shared_data(*parts: str) -> Path:
     """Return a path under ../shared/data, skipping the test when it is not there."""

@@ -1,13 +1,25 @@
 """A real HTTP server on 127.0.0.1 for the fetch and watch tests, and a guard that keeps traffic on loopback.
 
+Loaded as a pytest plugin (``pytest_plugins`` in tests/conftest.py): the ``server`` fixture is
+there for any test that asks for it, and ``loopback_only`` guards every test. Helpers (``Server``,
+``static``, the fictional sites) are imported by name.
+
 Routes map a path to a function ``(request, hit) -> (status, headers, body)``; ``hit`` counts
-the requests to that path from 1. Every request's path and headers are recorded.
+the requests to that path from 1. Every request's path and headers are recorded on arrival, and
+again in ``answered`` once its route has returned, before a byte of the answer is sent.
+
+Concurrency is counted around the route alone (up on arrival, down before the answer is
+written), never after the body went out: a client holding its answer may open its next
+connection at once, and that request must not be counted beside one already answered.
 """
 from __future__ import annotations
 
 import socket
+import sys
 import threading
+import traceback
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -33,10 +45,16 @@ class Server:
     port: int = 0
     routes: dict[str, Route] = field(default_factory=dict)
     requests: list[Request] = field(default_factory=list)
-    active: int = 0
+    answered: list[Request] = field(default_factory=list)  # their route returned: the answer is being sent
+    errors: list[str] = field(default_factory=list)         # tracebacks of routes or of the server itself
+    active: int = 0       # requests inside a route right now
     most_active: int = 0
     release: threading.Event = field(default_factory=threading.Event)  # set at teardown: slow routes end
     lock: threading.Lock = field(default_factory=threading.Lock)
+    changed: threading.Condition = field(init=False)  # notified when ``active`` changes or at teardown
+
+    def __post_init__(self) -> None:
+        self.changed = threading.Condition(self.lock)
 
     def url(self, path: str) -> str:
         """Return the loopback URL of a path."""
@@ -45,6 +63,32 @@ class Server:
     def hits(self, path: str) -> list[Request]:
         """Return the requests made to one path."""
         return [r for r in self.requests if r.path == path]
+
+    def wait_active(self, count: int, timeout: float = 60) -> bool:
+        """Wait until ``count`` requests are inside routes at once (or the test ends); return whether they were.
+
+        For a route that holds its request until the client has opened its other connections:
+        then how many run at once depends on the client, not on how fast this machine is.
+        """
+        with self.changed:
+            return self.changed.wait_for(lambda: self.active >= count or self.release.is_set(), timeout)
+
+    def _enter(self, request: Request) -> int:
+        """Record a request as it arrives; return its hit number on its path."""
+        with self.changed:
+            self.requests.append(request)
+            self.active += 1
+            self.most_active = max(self.most_active, self.active)
+            self.changed.notify_all()
+            return len(self.hits(request.path))
+
+    def _leave(self, request: Request | None) -> None:
+        """The route returned (``request``) or raised (None): no longer active; nothing was sent yet."""
+        with self.changed:
+            self.active -= 1
+            if request is not None:
+                self.answered.append(request)
+            self.changed.notify_all()
 
 
 def static(body: bytes | str, content_type: str = "text/html; charset=utf-8", status: int = 200,
@@ -60,15 +104,20 @@ def _handler_class(server: Server) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             request = Request(self.path, {k.lower(): v for k, v in self.headers.items()})
-            with server.lock:
-                server.requests.append(request)
-                hit = len(server.hits(self.path))
-                server.active += 1
-                server.most_active = max(server.most_active, server.active)
+            hit = server._enter(request)
             try:
                 route = server.routes.get(self.path.split("?", 1)[0])
                 status, headers, body = route(request, hit) if route else (404, {"Content-Type": "text/plain"},
                                                                           b"not found")
+            except Exception:
+                # A broken route is the test's bug: answer 500 at once (no client waits for a timeout)
+                # and fail the test at teardown with the traceback.
+                server.errors.append(f"route {self.path} raised:\n{traceback.format_exc()}")
+                server._leave(None)
+                status, headers, body = 500, {"Content-Type": "text/plain"}, b"route raised"
+            else:
+                server._leave(request)  # counted down before the answer goes out: see the module docstring
+            try:
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)
@@ -79,9 +128,6 @@ def _handler_class(server: Server) -> type[BaseHTTPRequestHandler]:
                     self.wfile.write(body)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (a timeout or size-cap test): expected
-            finally:
-                with server.lock:
-                    server.active -= 1
 
         def log_message(self, *args: object) -> None:
             pass
@@ -89,29 +135,74 @@ def _handler_class(server: Server) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _HTTPServer(ThreadingHTTPServer):
+    """Records an unexpected error in a request's thread for the test to fail on (socketserver would only print it)."""
+
+    daemon_threads = True
+    state: Server
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError | TimeoutError):
+            return  # a client that closed or reset its connection (a timeout, a size cap, a pooled connection)
+        self.state.errors.append(f"the loopback server failed on a request from {client_address}:\n"
+                                 f"{traceback.format_exc()}")
+
+
+@contextmanager
+def running(state: Server) -> Iterator[Server]:
+    """Serve ``state`` on a free loopback port while inside; then release slow routes and shut the server.
+
+    If the server's thread dies, its socket is closed at once (clients are refused instead of
+    waiting for their timeouts) and the test fails with the traceback at the end; so does a route
+    that raised (its client got a 500 at once).
+    """
+    httpd = _HTTPServer(("127.0.0.1", 0), _handler_class(state))
+    httpd.state = state
+    state.port = httpd.server_address[1]
+    stopped = threading.Event()
+
+    def serve() -> None:
+        try:
+            httpd.serve_forever(poll_interval=0.05)
+        except BaseException:
+            state.errors.append(f"the loopback server died:\n{traceback.format_exc()}")
+            httpd.server_close()
+        finally:
+            stopped.set()
+
+    threading.Thread(target=serve, name=f"loopback-{state.port}", daemon=True).start()
+    try:
+        yield state
+    finally:
+        with state.changed:
+            state.release.set()
+            state.changed.notify_all()
+        if not stopped.is_set():
+            httpd.shutdown()
+        httpd.server_close()
+    if state.errors:
+        pytest.fail("\n".join(state.errors), pytrace=False)
+
+
 @pytest.fixture
 def server() -> Iterator[Server]:
-    """Yield a running loopback server; slow routes are released and the server shut at the end."""
-    state = Server()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(state))
-    httpd.daemon_threads = True
-    state.port = httpd.server_address[1]
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield state
-    state.release.set()
-    httpd.shutdown()
-    httpd.server_close()
+    """Yield a running loopback server (see ``running``)."""
+    with running(Server()) as state:
+        yield state
 
 
 @pytest.fixture(autouse=True)
 def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Refuse name lookups and connections to anything but loopback for the whole test."""
+    """Refuse name lookups and connections to anything but loopback for the whole test (every test: autouse).
+
+    A lookup of no host (None or "", for binding a listening socket) is let through: it sends nothing.
+    """
     real_getaddrinfo, real_connect = socket.getaddrinfo, socket.socket.connect
 
     def getaddrinfo(host, *args, **kwargs):
         name = host.decode() if isinstance(host, bytes) else host
-        if name not in LOOPBACK:
+        if name not in (*LOOPBACK, None, ""):
             raise socket.gaierror(socket.EAI_NONAME, f"test guard: no traffic to {name!r}, loopback only")
         return real_getaddrinfo(host, *args, **kwargs)
 

@@ -153,7 +153,8 @@ def write_bad_corpus(folder: Path) -> None:
         "future-date.txt": f"date 2999-01-01\nFuture date. {GOOD}\n",
         "old-date.txt": f"date 1850-05-01\nOld date. {GOOD}\n",
         "folder.txt/inside.txt": f"date 2021-03-09\ntitle: Inside\nInside a folder. {GOOD}\n",
-        "good.txt": f"date 2021-03-10\ntitle: Good neighbour\nsource: The Northbridge Courier\nGood neighbour. {GOOD}\n",
+        "good.txt": f"date 2021-03-10\ntitle: Good neighbour\nsource: The Northbridge Courier\n"
+                    f"Good neighbour. {GOOD}\n",
         **_record_files(),
         **_xml_files(folder),
     }
@@ -208,6 +209,7 @@ def cli_run(corpus, tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path
     return done, store
 
 
+@pytest.mark.heavy
 def test_cli_reports_each_skipped_input_without_a_traceback(cli_run, corpus):
     done, _ = cli_run
     assert "Traceback" not in done.stderr
@@ -219,6 +221,7 @@ def test_cli_reports_each_skipped_input_without_a_traceback(cli_run, corpus):
     assert f"added {stored}, unchanged 0, duplicates 0, skipped {len(CASES) - stored}," in done.stderr
 
 
+@pytest.mark.heavy
 def test_cli_stores_every_good_article_once_with_its_date(cli_run, corpus):
     _, store = cli_run
     rows = Store(store, read_only=True).query("SELECT path, date, text FROM articles")
@@ -231,10 +234,12 @@ def test_cli_stores_every_good_article_once_with_its_date(cli_run, corpus):
         assert (None if pd.isna(date) else date.to_pydatetime()) == day, where
 
 
+@pytest.mark.heavy
 def test_cli_exit_0_when_nothing_is_skipped(cli_run, corpus):
     _, store = cli_run
-    done = subprocess.run([sys.executable, "-m", "monitor", "ingest", str(corpus / "good.txt"), str(corpus / "folder.txt"),
-                           "--store", str(store), "--quiet"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-m", "monitor", "ingest", str(corpus / "good.txt"),
+                           str(corpus / "folder.txt"), "--store", str(store), "--quiet"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "added 0, unchanged 2" in done.stderr
 
@@ -258,6 +263,7 @@ def test_malformed_map_is_a_usage_error(tmp_path):
     assert done.returncode == 2 and "FIELD=COLUMN" in done.stderr
 
 
+@pytest.mark.heavy
 def test_cli_export_neutralises_cells_a_spreadsheet_would_run(cli_run, tmp_path):
     _, store = cli_run
     target = tmp_path / "articles.csv"

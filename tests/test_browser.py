@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.servers import streamlit_server
+from tests.servers import WAIT_MS, open_dashboard, streamlit_server, wait_for_idle, wait_until, wait_visible
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
@@ -21,10 +21,16 @@ def server(seed_store):
 
 @pytest.fixture
 def dashboard(page, server):
+    page.set_default_timeout(WAIT_MS)  # every click and download: generous, each ends when it happens
     page.set_viewport_size({"width": 1500, "height": 1100})
-    page.goto(server)
-    page.get_by_test_id("stPlotlyChart").first.wait_for(timeout=60_000)
+    open_dashboard(page, server)
     return page
+
+
+def legend(chart) -> list[str]:
+    """The chart's legend once plotly has drawn it (it draws after Streamlit's run has ended)."""
+    chart.locator(".legendtext").first.wait_for()
+    return chart.locator(".legendtext").all_text_contents()
 
 
 def pick_person(page, name: str) -> None:
@@ -34,8 +40,10 @@ def pick_person(page, name: str) -> None:
     box.fill(name)
     page.get_by_role("option", name=name).first.click()
     page.keyboard.press("Escape")
-    page.wait_for_function("() => window.location.search.includes('entity=')", timeout=30_000)
-    page.wait_for_timeout(1500)  # the rerun redraws the charts
+    # The script writes the URL during the rerun the choice started: once it is there, wait for that run's end.
+    wait_until(page, lambda ms: page.wait_for_function("() => window.location.search.includes('entity=')",
+                                                       timeout=ms), "the choice never reached the URL")
+    wait_for_idle(page)
 
 
 def button(page, key: str):
@@ -47,8 +55,7 @@ def test_filter_by_person_screenshot_and_downloads(dashboard, tmp_path):
     page = dashboard
     pick_person(page, "Donald Trump")
     assert "entity=Donald+Trump" in page.url or "entity=Donald%20Trump" in page.url
-    legend = page.get_by_test_id("stPlotlyChart").first.locator(".legendtext").all_text_contents()
-    assert legend == ["Donald Trump"]
+    assert legend(page.get_by_test_id("stPlotlyChart").first) == ["Donald Trump"]
     shot = tmp_path / "dashboard.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.read_bytes().startswith(PNG)
@@ -73,12 +80,12 @@ def test_filter_by_person_screenshot_and_downloads(dashboard, tmp_path):
 
 def test_server_side_png_and_offline_html(dashboard, tmp_path):
     page = dashboard
-    with page.expect_download(timeout=60_000) as info:
+    with page.expect_download() as info:
         button(page, "dl_person_tone_png").click()
     target = tmp_path / "tone.png"
     info.value.save_as(target)
     assert target.read_bytes().startswith(PNG)
-    with page.expect_download(timeout=60_000) as info:
+    with page.expect_download() as info:
         button(page, "dl_person_tone_html").click()
     html = tmp_path / "tone.html"
     info.value.save_as(html)
@@ -88,11 +95,9 @@ def test_server_side_png_and_offline_html(dashboard, tmp_path):
 
 def test_view_survives_a_reload_and_the_camera_saves_svg(dashboard, server, tmp_path):
     page = dashboard
-    page.goto(f"{server}/?entity=Elon+Musk&freq=W&img=svg")
+    open_dashboard(page, f"{server}/?entity=Elon+Musk&freq=W&img=svg")
     chart = page.get_by_test_id("stPlotlyChart").first
-    chart.wait_for(timeout=60_000)
-    page.wait_for_timeout(1500)
-    assert chart.locator(".legendtext").all_text_contents() == ["Elon Musk"]
+    assert legend(chart) == ["Elon Musk"]
     chart.hover()
     with page.expect_download() as info:
         chart.get_by_role("button", name=re.compile("Download plot", re.I)).click()
@@ -104,13 +109,15 @@ def test_view_survives_a_reload_and_the_camera_saves_svg(dashboard, server, tmp_
 
 def test_clicking_a_point_shows_the_sentences_behind_it(dashboard, server):
     page = dashboard
-    page.goto(f"{server}/?entity=Donald+Trump")
+    open_dashboard(page, f"{server}/?entity=Donald+Trump")
     chart = page.get_by_test_id("stPlotlyChart").first
-    chart.wait_for(timeout=60_000)
-    page.wait_for_timeout(1500)
     assert page.locator("mark").count() == 0
-    chart.locator(".scatterlayer .trace .points path").first.click(force=True)
-    page.locator("mark").first.wait_for(timeout=30_000)
+    point = chart.locator(".scatterlayer .trace .points path").first
+    point.wait_for()
+    point.click(force=True)
+    # The sentences come with the rerun the click started: the first one shows it has, then wait for its end.
+    wait_visible(page, page.locator("mark").first, "no sentence shown for the clicked point")
+    wait_for_idle(page)
     marked = set(page.locator("mark").all_text_contents())
-    assert marked <= {"Trump", "Donald Trump", "Trump’s", "President Trump"} and "Trump" in marked
+    assert marked <= {"Trump", "Donald Trump", "Trump\u2019s", "President Trump"} and "Trump" in marked
     assert page.locator("mark").count() >= 10

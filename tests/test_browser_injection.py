@@ -12,17 +12,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import threading
 import urllib.parse
-import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from monitor.ingest.pipeline import ingest
 from monitor.ingest.watchlist import Watchlist
 from monitor.store import Store
-from tests.servers import streamlit_server
+from tests.loopback import Server, running, static
+from tests.servers import WAIT_MS, open_dashboard, streamlit_server, wait_for_idle, wait_visible
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
@@ -42,27 +40,15 @@ MARKDOWN_NAME = "Ines [Okafor](javascript:alert('md-name')) ![b](BEACON)"
 INJECTED_IDS = ("injected-outlet", "injected-bold", "injected-text", "injected-link", "injected-name")
 
 
-class _Beacon(BaseHTTPRequestHandler):
-    """Counts every request: a hostile image or link that loads shows up here."""
-
-    hits: list[str] = []
-
-    def do_GET(self) -> None:
-        self.hits.append(self.path)
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def beacon():
-    """An HTTP server on loopback; yields (url of beacon.png, the list of requested paths)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Beacon)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/beacon.png", _Beacon.hits
-    server.shutdown()
+    """A loopback HTTP server that records every request (a hostile image or link that loads shows up there).
+
+    Yields (url of beacon.png, the server).
+    """
+    with running(Server()) as server:
+        server.routes["/beacon.png"] = static(b"", "image/png", status=204)
+        yield server.url("/beacon.png"), server
 
 
 def hostile_articles(beacon_url: str) -> list[dict[str, str]]:
@@ -85,7 +71,8 @@ def hostile_articles(beacon_url: str) -> list[dict[str, str]]:
 def hostile_store(tmp_path_factory, beacon) -> str:
     folder = tmp_path_factory.mktemp("hostile")
     (folder / "hostile.jsonl").write_text("\n".join(json.dumps(a) for a in hostile_articles(beacon[0])))
-    names = {HTML_NAME: ["Tomas Brandt", "Brandt"], MARKDOWN_NAME.replace("BEACON", beacon[0]): ["Ines Okafor", "Okafor"]}
+    names = {HTML_NAME: ["Tomas Brandt", "Brandt"],
+             MARKDOWN_NAME.replace("BEACON", beacon[0]): ["Ines Okafor", "Okafor"]}
     watchlist = Watchlist.from_dict({"entities": {name: {"type": "person", "aliases": aliases}
                                                   for name, aliases in names.items()}})
     path = folder / "hostile.duckdb"
@@ -111,36 +98,37 @@ def watched(page):
         dialog.dismiss()
 
     page.on("dialog", record)
+    page.set_default_timeout(WAIT_MS)  # every click and download: generous, each ends when it happens
     page.set_viewport_size({"width": 1500, "height": 1100})
     return page, dialogs
 
 
 def open_view(page, server: str, **params: str | list[str]) -> None:
-    page.goto(f"{server}/?{urllib.parse.urlencode(params, doseq=True)}")
-    page.get_by_test_id("stPlotlyChart").first.wait_for(timeout=60_000)
-    page.wait_for_timeout(1500)  # the rest of the page after the first chart
+    """Open the dashboard with these query parameters; return once its run has ended."""
+    open_dashboard(page, f"{server}/?{urllib.parse.urlencode(params, doseq=True)}")
 
 
-def assert_nothing_injected(page, dialogs: list[str], beacon_hits: list[str]) -> None:
+def assert_nothing_injected(page, dialogs: list[str], beacon: Server) -> None:
     """No dialog, no element the content tried to add, no request to the beacon, no script state."""
     assert dialogs == []
     for element_id in INJECTED_IDS:
         assert page.locator(f"[id='{element_id}']").count() == 0, element_id
     assert page.locator("img[src='x'], img[src*='beacon'], a[href^='javascript'], svg[onload]").count() == 0
     assert page.evaluate("() => window.__injected") is None
-    assert beacon_hits == []
+    assert [request.path for request in beacon.requests] == []
 
 
 def test_charts_table_and_filters_show_hostile_names_as_text(watched, server, beacon):
     page, dialogs = watched
     open_view(page, server)
     charts = page.get_by_test_id("stPlotlyChart")
+    charts.first.locator(".legendtext").first.wait_for()  # plotly draws once Streamlit's run has ended
     legend = charts.first.locator(".legendtext").all_text_contents()
     assert "Tomas <img id=injected-name src=x onerror=\"alert('name')\"> Brandt" in legend
     assert any(text.startswith("Ines [Okafor](javascript:") for text in legend), legend
     point = charts.first.locator(".scatterlayer .trace .points path").first
     point.hover(force=True)
-    page.locator(".hoverlayer .hovertext").first.wait_for(timeout=10_000)
+    page.locator(".hoverlayer .hovertext").first.wait_for()
     page.locator(".st-key-entities").click()  # the people multiselect lists the names as options
     options = page.get_by_role("option").all_text_contents()
     assert any(o.startswith(HTML_NAME) for o in options), options
@@ -154,7 +142,9 @@ def drill_down(page, name: str) -> None:
     box.click()
     box.fill(name)  # typing, as a user does: more reliable than the menu's first paint
     page.get_by_role("option", name=name, exact=True).click()
-    page.locator("mark").first.wait_for(timeout=30_000)
+    # The sentences come with the rerun the choice started: the first one shows it has, then wait for its end.
+    wait_visible(page, page.locator("mark").first, f"no sentence shown for {name}")
+    wait_for_idle(page)
 
 
 def test_drill_down_cards_show_hostile_titles_outlets_and_text_as_text(watched, server, beacon):

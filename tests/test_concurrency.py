@@ -22,6 +22,10 @@ from monitor.store import Store
 from tests.conftest import ROOT
 from tests.corpus import PEOPLE, write_corpus
 
+# Each test ingests 40 articles (in a subprocess loading the spaCy model, or a thread) while reading in a loop:
+# `make check` leaves them out.
+pytestmark = pytest.mark.heavy
+
 BATCH = 4  # with one worker (the NLP in the ingest's process), writes spread over the ingest
 SEEDED, ADDED = 4, 40
 HANG_GUARD_SECONDS = 120
@@ -97,7 +101,8 @@ def test_reads_work_and_are_consistent_while_another_process_ingests(seeded, rea
     path, more = seeded
     proc = subprocess.Popen(
         [sys.executable, "-m", "monitor", "ingest", str(more), "--store", str(path), "--quiet",
-         "--batch-size", str(BATCH), "--workers", "1"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+         "--batch-size", str(BATCH), "--workers", "1"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         seen = read_until(path, lambda: proc.poll() is not None, reader)
     finally:

@@ -50,10 +50,11 @@ def test_choosing_a_person_and_a_topic_changes_the_charts(app, seed_store):
     at.sidebar.multiselect(key="entities").set_value(["Donald Trump"]).run()
     assert not at.exception
     assert trace_names(at, "Coverage per") == {"Donald Trump"}
-    at.sidebar.multiselect(key="topics").set_value(["Immigration and borders"]).run()
+    at.sidebar.multiselect(key="topic").set_value(["Immigration and borders"]).run()
     assert trace_names(at, "Topic coverage") == {"Immigration and borders"}
+    # the entities are kept in the URL by the dashboard; the bound topic widget writes its own parameter in
+    # the browser, which AppTest does not run (tests/test_browser_url.py checks it)
     assert at.query_params["entity"] in ("Donald Trump", ["Donald Trump"])
-    assert at.query_params["topic"] in ("Immigration and borders", ["Immigration and borders"])
 
 
 def test_granularity(app, fiction_store):
@@ -76,22 +77,22 @@ def test_date_range_narrows_everything(app, fiction_store):
 
 def test_filters_that_match_nothing_say_so(app, fiction_store):
     at = app(fiction_store.path)
-    at.sidebar.number_input(key="min_mentions").set_value(500).run()
+    at.sidebar.number_input(key="min").set_value(500).run()
     assert not at.exception
     assert any("No mentions match" in i.value for i in at.info)
 
 
 def test_outlet_filter(app, fiction_store):
     at = app(fiction_store.path)
-    at.sidebar.multiselect(key="sources").set_value(["Lakeside Ledger"]).run()
+    at.sidebar.multiselect(key="source").set_value(["Lakeside Ledger"]).run()
     assert {m.label: m.value for m in at.metric}["Articles"] == "3"
 
 
 def test_query_parameters_restore_a_view(app, seed_store):
-    at = app(seed_store.path, {"entity": ["Elon Musk"], "freq": "M", "norm": "0", "kind": "person"})
+    at = app(seed_store.path, {"entity": ["Elon Musk"], "freq": "Month", "norm": "false", "kind": "People"})
     assert at.sidebar.multiselect(key="entities").value == ["Elon Musk"]
     assert at.sidebar.selectbox(key="freq").value == "M"
-    assert at.sidebar.toggle(key="normalised").value is False
+    assert at.sidebar.toggle(key="norm").value is False
     assert trace_names(at, "Coverage per") == {"Elon Musk"}
 
 
@@ -115,11 +116,27 @@ def test_empty_store_says_how_to_add_articles(app, tmp_path):
     assert "python -m monitor ingest" in at.info[0].value
 
 
-def test_count_every_copy_toggle_is_kept_in_the_url(app, fiction_store):
+def test_a_store_made_by_an_older_monitor_says_how_to_migrate_it(app, fiction_store, tmp_path):
+    import shutil
+
+    import duckdb
+
+    path = tmp_path / "old.duckdb"
+    shutil.copyfile(fiction_store.path, path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    at = app(path)
+    assert not at.exception and not at.info
+    assert "python -m monitor migrate" in at.error[0].value.replace("\\", "")  # escaped for Markdown
+
+
+def test_count_every_copy_toggle_comes_from_the_url(app, fiction_store):
     at = app(fiction_store.path)
-    assert at.sidebar.toggle(key="all_copies").value is False
-    at.sidebar.toggle(key="all_copies").set_value(True).run()
-    assert not at.exception and at.query_params["copies"] in ("all", ["all"])
+    assert at.sidebar.toggle(key="copies").value is False
+    at.sidebar.toggle(key="copies").set_value(True).run()
+    assert not at.exception
+    # the toggle is bound to `copies` (bind="query-params"): the browser writes it, AppTest reads it
+    assert app(fiction_store.path, {"copies": "true"}).sidebar.toggle(key="copies").value is True
 
 
 def test_other_languages_are_counted_and_auto_refresh_can_be_set(app, tmp_path):

@@ -30,9 +30,9 @@ def test_file_names_say_what_and_which_filter():
 
 # --- figures: HTML, PNG/SVG, zip -----------------------------------------------------------------
 
+import asyncio  # noqa: E402
 import re  # noqa: E402
 import threading  # noqa: E402 - figure tests below keep their imports together
-import time  # noqa: E402
 import xml.etree.ElementTree as ET  # noqa: E402
 import zipfile  # noqa: E402
 
@@ -90,7 +90,7 @@ def test_png_and_svg_render(kaleido_browser):
 
 
 @pytest.mark.browser
-def test_warm_exports_are_fast_and_thread_safe(kaleido_browser):
+def test_warm_exports_are_thread_safe(kaleido_browser):
     export.figure_image(small_figure(), "svg")  # make sure the server is up
     titles = ["Mara Velloso", "Tomas Brandt", "The Northbridge Courier", "Tone of Mara Velloso",
               "Mentions of Tomas Brandt"]
@@ -99,13 +99,12 @@ def test_warm_exports_are_fast_and_thread_safe(kaleido_browser):
     def render(title: str) -> None:
         results[title] = export.figure_image(small_figure(title), "svg")
 
-    started = time.perf_counter()
     threads = [threading.Thread(target=render, args=(t,)) for t in titles]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(60)
-    assert time.perf_counter() - started < 10  # ~0.25 s each once the browser is running
+        thread.join(120)  # only against a hang (~0.25 s each once the browser runs): speed is bench/'s to measure
+    assert not any(thread.is_alive() for thread in threads), "an export never returned"
     for title in titles:  # each thread got its own figure back, not a neighbour's
         assert f">{title}<".encode() in results[title]
 
@@ -128,18 +127,105 @@ def test_no_browser_gives_a_clear_note(no_browser):
         kaleido.Kaleido()
 
 
-def test_dead_renderer_raises_instead_of_hanging(monkeypatch):
+class FakeKaleido:
+    """Stands in for kaleido.Kaleido (no browser): opens at once, renders as the test says."""
+
+    made = 0
+    render = None  # an async function (fig, opts) -> bytes
+
+    def __init__(self, **kwargs):
+        assert kwargs == {"path": "/fake/chrome", "mathjax": False}
+        type(self).made += 1
+
+    async def open(self):
+        pass
+
+    async def calc_fig(self, fig, opts=None):
+        return await type(self).render(fig, opts)
+
+    async def close(self):
+        pass
+
+
+@pytest.fixture
+def fake_kaleido(monkeypatch):
+    """Make figure_image start FakeKaleido renderers; the kept real one (if any) is closed first."""
     import kaleido
 
-    never = threading.Event()
-    monkeypatch.setattr(kaleido, "calc_fig_sync", lambda *a, **k: never.wait(30))
-    monkeypatch.setattr(export, "_server_alive", lambda: False)
-    monkeypatch.setattr(kaleido, "stop_sync_server", lambda **k: None)
-    started = time.perf_counter()
-    with pytest.raises(export.ImageExportError, match="stopped"):
-        export._call_server(small_figure().to_dict(), {"format": "png"})
-    never.set()
-    assert time.perf_counter() - started < 5
+    export.close_renderer()
+    monkeypatch.setattr(kaleido, "Kaleido", type("Fake", (FakeKaleido,), {"made": 0}))
+    monkeypatch.setattr(export, "image_export_available", lambda: (True, "/fake/chrome"))
+    yield kaleido.Kaleido
+    export.close_renderer()
+
+
+def test_renderer_is_kept_and_called_from_many_threads(fake_kaleido):
+    async def render(fig, opts):
+        await asyncio.sleep(0.05)
+        return f"{fig['layout']['title']['text']} {opts['format']} {opts['scale']}".encode()
+
+    fake_kaleido.render = render
+    titles = [f"Chart {n}" for n in range(6)]
+    results: dict[str, bytes] = {}
+    threads = [threading.Thread(target=lambda t=t: results.update({t: export.figure_image(small_figure(t), "png")}))
+               for t in titles]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert results == {t: f"{t} png 2".encode() for t in titles}
+    assert export.figure_image(small_figure("SVG"), "svg") == b"SVG svg 1" and fake_kaleido.made == 1
+
+
+def test_dead_renderer_raises_and_the_next_export_starts_a_new_one(fake_kaleido):
+    from choreographer.errors import BrowserClosedError
+
+    async def crash(fig, opts):
+        raise BrowserClosedError("the browser closed")
+
+    fake_kaleido.render = crash
+    with pytest.raises(export.ImageExportError, match=r"stopped\. Try again"):
+        export.figure_image(small_figure(), "png")
+
+    async def fine(fig, opts):
+        return b"png"
+
+    fake_kaleido.render = fine
+    assert export.figure_image(small_figure(), "png") == b"png" and fake_kaleido.made == 2
+
+
+def test_a_figure_that_fails_keeps_the_browser(fake_kaleido):
+    async def reject(fig, opts):
+        if fig["layout"]["title"]["text"] == "bad":
+            raise ValueError("plotly.js refused the figure")
+        return b"ok"
+
+    fake_kaleido.render = reject
+    with pytest.raises(export.ImageExportError, match=r"Could not render the PNG: plotly\.js refused the figure"):
+        export.figure_image(small_figure("bad"), "png")
+    assert export.figure_image(small_figure("good"), "png") == b"ok" and fake_kaleido.made == 1
+
+
+def test_stuck_renderer_is_given_up_by_the_watchdog(fake_kaleido, monkeypatch):
+    async def stuck(fig, opts):
+        await asyncio.Event().wait()
+
+    fake_kaleido.render = stuck
+    monkeypatch.setattr(export, "_WATCHDOG_S", 0.3)
+    with pytest.raises(export.ImageExportError, match="did not answer"):
+        export.figure_image(small_figure(), "svg")
+
+
+def test_renderer_that_cannot_start_says_so(fake_kaleido):
+    from choreographer.errors import BrowserFailedError
+
+    async def fail():
+        raise BrowserFailedError("The browser seemed to close immediately after starting.", "more")
+
+    fake_kaleido.open = lambda self: fail()
+    with pytest.raises(export.ImageExportError, match="could not start: The browser seemed to close immediately "
+                                                      r"after starting\. Use the chart's camera button"):
+        export.figure_image(small_figure(), "png")
 
 
 @pytest.mark.browser

@@ -55,6 +55,7 @@ def test_reingest_is_unchanged_and_keeps_what_was_stored(store, tmp_path):
     assert frames.mentions(store).equals(before)
 
 
+@pytest.mark.heavy
 def test_reingest_of_unchanged_corpus_does_not_load_the_model(tmp_path):
     corpus = write_corpus(tmp_path / "in")
     path = tmp_path / "s.duckdb"

@@ -11,8 +11,8 @@ from monitor.ingest.names import (
 
 
 @pytest.mark.parametrize("raw, clean", [
-    ("Trump’s", "Trump"), ("Harris’", "Harris"), ("Mara Velloso's", "Mara Velloso"),
-    ("the White House", "White House"), ("“Brandt”", "Brandt"), ("President Joe Biden", "Joe Biden"),
+    ("Trump\u2019s", "Trump"), ("Harris\u2019", "Harris"), ("Mara Velloso's", "Mara Velloso"),
+    ("the White House", "White House"), ("\u201cBrandt\u201d", "Brandt"), ("President Joe Biden", "Joe Biden"),
     ("Mayor Mara  Velloso", "Mara Velloso"), ("Donald J. Trump", "Donald J. Trump"),
 ])
 def test_clean_name_tidies(raw, clean):
@@ -33,7 +33,7 @@ def test_name_key_ignores_case_periods_and_middle_initials():
 
 @pytest.mark.parametrize("name, person", [
     ("Mara Velloso", True), ("Velloso", True), ("Ludwig van Beethoven", True), ("J.K. Rowling", True),
-    ("O’Neil", True), ("Jean-Luc Brandt", True), ("Getty Images", False), ("Truth Social", False),
+    ("O\u2019Neil", True), ("Jean-Luc Brandt", True), ("Getty Images", False), ("Truth Social", False),
     ("Kamala HQ", False), ("DDOS", False), ("Route 66", False), ("Northbridge Courier", False),
 ])
 def test_person_shape(name, person):

@@ -1,6 +1,7 @@
 """Worker processes and Dask give the same store as one worker: same articles, sentences, mentions, topics.
 
-Correctness only: speed is measured by bench/ingest.py, not here.
+Correctness only: speed is measured by bench/ingest.py, not here. The tests that start worker pools or a
+Dask cluster (each worker loading the spaCy model) are marked heavy: `make test` runs them, `make check` does not.
 """
 from __future__ import annotations
 
@@ -102,7 +103,8 @@ out = {"ran_on": report.ran_on, "start": runners.START_METHOD, "added": report.t
 if cluster is not None:
     from distributed import Client
     with Client(cluster.scheduler_address) as client:
-        out["model_loads"] = sorted(client.run(lambda: __import__("monitor.ingest.nlp").ingest.nlp.load_model.cache_info().misses).values())
+        loads = client.run(lambda: __import__("monitor.ingest.nlp").ingest.nlp.load_model.cache_info().misses)
+        out["model_loads"] = sorted(loads.values())
     out["address"] = cluster.scheduler_address
     cluster.close()
 print(json.dumps(out))
@@ -121,6 +123,7 @@ def report_totals(result: dict) -> dict:
     return {k: result[k] for k in ("added", "duplicates", "undated", "skipped", "languages")}
 
 
+@pytest.mark.heavy
 def test_two_worker_processes_store_the_same_rows(corpus, one_worker, tmp_path):
     # batch_size 4: batches of 4 (so both workers get several), and the pool starts at once
     result = ingest_in_fresh_process(corpus, tmp_path / "two.duckdb", workers=2, batch_size=4)
@@ -135,6 +138,7 @@ def test_a_small_ingest_with_workers_stays_in_this_process(corpus, tmp_path):
     assert report.ran_on == "this process" and report.total("added") == 30
 
 
+@pytest.mark.heavy
 def test_forked_workers_store_the_same_rows(corpus, one_worker, tmp_path):
     # `python -m monitor` forks its workers on Linux
     result = ingest_in_fresh_process(corpus, tmp_path / "forked.duckdb", workers=2, batch_size=4, fork=True)
@@ -144,6 +148,7 @@ def test_forked_workers_store_the_same_rows(corpus, one_worker, tmp_path):
     assert_same_store(snapshot(tmp_path / "forked.duckdb"), one_worker[0])
 
 
+@pytest.mark.heavy
 def test_cli_workers_gives_the_same_store_and_says_where_nlp_ran(corpus, one_worker, tmp_path):
     store = tmp_path / "cli.duckdb"
     out = subprocess.run([sys.executable, "-m", "monitor", "ingest", str(corpus), "--store", str(store),
@@ -162,15 +167,17 @@ def test_cli_rejects_zero_workers(tmp_path):
     assert not (tmp_path / "s.duckdb").exists()
 
 
+@pytest.mark.heavy
 def test_killing_the_ingest_leaves_no_worker_behind(corpus, one_worker, tmp_path):
     store = tmp_path / "killed.duckdb"
     args = [sys.executable, "-m", "monitor", "ingest", str(corpus), "--store", str(store),
             "--workers", "2", "--batch-size", "2", "--quiet"]
     proc = subprocess.Popen(args, cwd=ROOT, stderr=subprocess.PIPE, start_new_session=True)
-    workers = _wait_for_children(proc.pid, 2)
+    workers = _wait_for_workers_at_work(proc, 2, store)
+    assert workers, f"the ingest ended before its workers were seen at work: {proc.communicate()[1][-3000:]!r}"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60  # only against a hang: the loop ends when the workers are gone
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not any(_alive(pid) for pid in workers), "worker processes outlived the killed ingest"
@@ -179,13 +186,15 @@ def test_killing_the_ingest_leaves_no_worker_behind(corpus, one_worker, tmp_path
     assert_same_store(snapshot(store), one_worker[0])
 
 
+@pytest.mark.heavy
 def test_a_worker_killed_mid_batch_is_a_clear_error_and_a_rerun_finishes(corpus, one_worker, tmp_path):
     store = tmp_path / "worker-killed.duckdb"
     args = [sys.executable, "-m", "monitor", "ingest", str(corpus), "--store", str(store),
             "--workers", "2", "--batch-size", "2", "--quiet"]
     proc = subprocess.Popen(args, cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    workers = _wait_for_children(proc.pid, 2, settle=0.5)
-    os.kill(workers[0], signal.SIGKILL)  # as the kernel's OOM killer would
+    workers = _wait_for_workers_at_work(proc, 2, store)
+    if workers:
+        os.kill(workers[0], signal.SIGKILL)  # as the kernel's OOM killer would
     err = proc.communicate(timeout=120)[1]
     if proc.returncode == 1:  # the ingest had already finished: nothing to check
         pytest.skip("the ingest finished before the worker was killed")
@@ -242,20 +251,40 @@ def test_workers_dying_as_they_start_are_a_clear_error_not_a_hang(corpus, tmp_pa
     assert not list((tmp_path / "tmp").glob("monitor-settings-*")), "the workers' settings file was left behind"
 
 
-def _wait_for_children(pid: int, count: int, settle: float = 3.0) -> list[int]:
-    """Return the pids of `count` worker processes of `pid` once they exist (each has loaded the model)."""
+def _stored_articles(path) -> int:
+    """Return how many articles the store holds; 0 while it is missing, locked by the writer or half created."""
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return 0
+    try:
+        return con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    except duckdb.Error:
+        return 0
+    finally:
+        con.close()
+
+
+def _wait_for_workers_at_work(proc: subprocess.Popen, count: int, store) -> list[int]:
+    """Return the pids of `count` worker processes of `proc` once they are at work (the store holds
+    articles they analysed); [] if the ingest ended first."""
     import psutil
 
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 120  # only against a hang: the loop ends on the condition or the ingest's end
     while time.monotonic() < deadline:
-        # workers are forked (the CLI) or spawned; multiprocessing's resource tracker is not one
-        kids = [p for p in psutil.Process(pid).children(recursive=True)
-                if "resource_tracker" not in " ".join(p.cmdline())]
-        if len(kids) >= count:
-            time.sleep(settle)  # let them get to work
+        if proc.poll() is not None:
+            return []
+        try:  # workers are forked (the CLI) or spawned; multiprocessing's resource tracker is not one
+            kids = [p for p in psutil.Process(proc.pid).children(recursive=True)
+                    if "resource_tracker" not in " ".join(p.cmdline())]
+        except psutil.Error:  # the ingest or a child ended while being looked at: look again
+            continue
+        if len(kids) >= count and _stored_articles(store) > 0:
             return [k.pid for k in kids]
-        time.sleep(0.1)
-    raise AssertionError("the worker processes never started")
+        time.sleep(0.1)  # polling, not a fixed wait
+    raise AssertionError("the worker processes were never seen at work")
 
 
 def _alive(pid: int) -> bool:
@@ -267,6 +296,7 @@ def _alive(pid: int) -> bool:
         return False
 
 
+@pytest.mark.heavy
 def test_dask_cluster_stores_the_same_rows_and_loads_the_model_once_per_worker(corpus, one_worker, tmp_path):
     pytest.importorskip("distributed")
     result = ingest_in_fresh_process(corpus, tmp_path / "dask.duckdb", dask=True, batch_size=3)
@@ -277,6 +307,19 @@ def test_dask_cluster_stores_the_same_rows_and_loads_the_model_once_per_worker(c
     assert result["model_loads"] == [1, 1], result  # both workers worked, each loaded the model once
 
 
+def test_cli_dask_without_dask_installed_names_the_file_to_install(corpus, tmp_path, monkeypatch, capsys):
+    from monitor import cli
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # what `import distributed` meets when it is not installed
+    store = tmp_path / "s.duckdb"
+    status = cli.main(["ingest", str(corpus), "--store", str(store), "--dask", "tcp://127.0.0.1:8786", "--quiet"])
+    err = capsys.readouterr().err
+    assert status == 3, err
+    assert "--dask needs Dask, which is not installed here: pip install -r requirements-dask.txt" in err
+    assert (ROOT / "requirements-dask.txt").is_file() and not store.exists()
+
+
+@pytest.mark.heavy
 def test_cli_dask_with_no_scheduler_is_a_clear_error(corpus, tmp_path):
     with socket.socket() as s:  # a port nothing listens on
         s.bind(("127.0.0.1", 0))

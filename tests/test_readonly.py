@@ -31,7 +31,8 @@ def test_reads_the_same_as_a_read_only_store(fiction_store):
     attached = AttachedStore(fiction_store.path)
     f = Filters(unique_stories=True)
     assert attached.version() == fiction_store.version()
-    assert aggregations.top_entities(attached, f, "person").equals(aggregations.top_entities(fiction_store, f, "person"))
+    assert aggregations.top_entities(attached, f, "person").equals(
+        aggregations.top_entities(fiction_store, f, "person"))
     assert aggregations.date_bounds(attached) == aggregations.date_bounds(fiction_store)
 
 
@@ -40,12 +41,24 @@ def test_a_missing_store_is_a_store_error(tmp_path):
         AttachedStore(tmp_path / "none.duckdb")
 
 
+def holds_attached(path) -> bool:
+    """Return whether this process holds the store file attached (the reader's idle timer has not let it go)."""
+    with attached_module._lock:
+        return str(path.resolve()) in attached_module._attached
+
+
 def test_another_process_can_write_once_the_reads_are_over(store_file):
     store = AttachedStore(store_file)
     store.version()
-    # Store's writers retry for a minute; this one does not, so wait out the idle time ourselves.
-    time.sleep(attached_module.IDLE_SECONDS + 0.2)
-    done = subprocess.run([sys.executable, "-c", WRITE, str(store_file)], capture_output=True, text=True)
+    assert holds_attached(store_file)  # kept for the reads that follow, at first
+    # Store's writers retry for a minute; this one does not, so wait (polling, a minute at most)
+    # until the reader has let the file go IDLE_SECONDS after its last read, then write once.
+    deadline = time.monotonic() + 60
+    while holds_attached(store_file) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not holds_attached(store_file), "the reader never let the file go"
+    done = subprocess.run([sys.executable, "-c", WRITE, str(store_file)], capture_output=True, text=True,
+                          timeout=120)
     assert done.stdout.strip() == "wrote", done.stderr
 
 
@@ -81,10 +94,10 @@ def test_a_long_run_of_reads_leaves_writers_a_gap(store_file, monkeypatch):
     proc = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom monitor.store import Store\n"
                              "Store(sys.argv[1]).set_meta('probe', 'x'); print('wrote')", str(store_file)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60  # only against a hang: the loop ends when the writer has written
     while proc.poll() is None and time.monotonic() < deadline:
         store.version()  # back to back: never idle
-    out, err = proc.communicate(timeout=30)
+    out, err = proc.communicate(timeout=120)
     assert out.strip() == "wrote", err
     assert store.meta("probe") == "x"
 

@@ -153,13 +153,16 @@ def test_text_normalisation(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("encoding", "text"),
     [
-        ("cp1252", "Mara Velloso said the \u201cnew\u201d tram \u2013 a na\u00efve plan \u2013 cost \u20ac5m in S\u00e3o Paulo."),
-        ("latin-1", "Le journaliste \u00c9lodie Br\u00fcnner a \u00e9crit \u00e0 S\u00e3o Paulo, o\u00f9 la crise s'aggrave."),
+        ("cp1252", "Mara Velloso said the \u201cnew\u201d tram \u2013 a na\u00efve plan \u2013 "
+                   "cost \u20ac5m in S\u00e3o Paulo."),
+        ("latin-1", "Le journaliste \u00c9lodie Br\u00fcnner a \u00e9crit \u00e0 S\u00e3o Paulo, "
+                    "o\u00f9 la crise s'aggrave."),
         ("utf-16", "Mara Velloso wrote in The Northbridge Courier about the \u00e9t\u00e9 harbour."),
         ("utf-16-le", "Mara Velloso wrote in The Northbridge Courier about the harbour strike."),
         ("utf-8-sig", "Mara Velloso wrote in The Northbridge Courier about the caf\u00e9."),
-        ("cp1251", "\u041c\u0430\u0440\u0430 \u0412\u0435\u043b\u043b\u043e\u0441\u043e \u043e\u0442\u043a\u0440\u044b\u043b\u0430 "
-                   "\u043d\u043e\u0432\u0443\u044e \u043b\u0438\u043d\u0438\u044e \u0442\u0440\u0430\u043c\u0432\u0430\u044f."),
+        ("cp1251", "\u041c\u0430\u0440\u0430 \u0412\u0435\u043b\u043b\u043e\u0441\u043e "
+                   "\u043e\u0442\u043a\u0440\u044b\u043b\u0430 \u043d\u043e\u0432\u0443\u044e "
+                   "\u043b\u0438\u043d\u0438\u044e \u0442\u0440\u0430\u043c\u0432\u0430\u044f."),
     ],
 )
 def test_legacy_and_utf16_encodings(tmp_path: Path, encoding: str, text: str) -> None:
@@ -252,9 +255,9 @@ ARTICLE_HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
 <article><h1>Tram line opens</h1>
 <p>{first}</p>
-<p>Velloso said the line would cut commuting times across the city and bring new shops to the riverside districts.</p>
-<p>Her rival Tomas Brandt called the project a reckless waste of money and promised to campaign against it next year.</p>
-<p>Commuters interviewed by the Courier on the first morning were mostly pleased, though some complained about fares.</p>
+<p>Velloso said the line would cut commuting times across town and bring new shops to the riverside quarter.</p>
+<p>Her rival Tomas Brandt called the project a reckless waste of money and promised to campaign against it.</p>
+<p>Commuters interviewed by the Courier on the first morning were mostly happy, though some complained about fares.</p>
 </article>
 <footer>Copyright 2024 The Northbridge Courier. All rights reserved.</footer>
 </body></html>"""
@@ -355,7 +358,8 @@ def test_jsonl_broken_line_among_good_ones(tmp_path: Path, name: str, gz: bool) 
     items = list(read_file(path))
     assert [i.path for i in items] == [f"{path}#1", f"{path}#2", f"{path}#4"]
     assert isinstance(items[0], RawArticle) and items[0].date == datetime(2024, 8, 13)
-    assert isinstance(items[1], Skipped) and items[1].reason.startswith("invalid JSON at column 10: Unterminated string")
+    assert isinstance(items[1], Skipped)
+    assert items[1].reason.startswith("invalid JSON at column 10: Unterminated string")
     assert isinstance(items[2], RawArticle) and items[2].text == "Third story about Tomas Brandt."
 
 
@@ -393,8 +397,8 @@ def test_csv_with_index_column_and_embedded_newlines(tmp_path: Path, gz: bool) -
 
 def test_csv_without_text_column(tmp_path: Path) -> None:
     path = write(tmp_path, "a.csv", "id,title,when\n1,Tram,2024-08-13\n2,Harbour,2024-08-14\n")
-    assert only(path) == Skipped(
-        str(path), "no text column (looked for text, body, content, body_text, article, full_text); columns: id, title, when")
+    assert only(path) == Skipped(str(path), "no text column (looked for text, body, content, body_text, article, "
+                                            "full_text); columns: id, title, when")
 
 
 def test_csv_mapping(tmp_path: Path) -> None:
@@ -434,7 +438,8 @@ def test_rss_feed(tmp_path: Path, name: str) -> None:
     first, second, third, fourth = list(read_file(path))
     assert isinstance(first, RawArticle)
     assert first.text == "Mara Velloso opened a new tram line & spoke.\n\nTomas Brandt objected."
-    assert (first.title, first.url, first.source) == ("Tram line opens", "https://courier.example/tram", "The Northbridge Courier")
+    assert (first.title, first.url, first.source) == (
+        "Tram line opens", "https://courier.example/tram", "The Northbridge Courier")
     assert (first.date, first.date_origin, first.path) == (datetime(2024, 8, 13, 15), "metadata", f"{path}#1")
     assert second.text == "Ines Okafor unveiled a harbour plan.\nJobs would follow." and second.date_origin == "missing"
     assert third.text == "Headline only"
@@ -454,7 +459,8 @@ def test_broken_feeds(tmp_path: Path) -> None:
     assert only(binary) == Skipped(str(binary), "binary or undecodable content")
     garbage = only(write(tmp_path, "junk.rss", "this is not xml at all <<<"))
     assert isinstance(garbage, Skipped) and garbage.reason.startswith("not a readable feed: ")
-    empty = only(write(tmp_path, "empty.rss", '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>'))
+    empty = only(write(tmp_path, "empty.rss",
+                        '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>'))
     assert isinstance(empty, Skipped) and empty.reason == "feed has no items"
     other = write(tmp_path, "config.xml", '<?xml version="1.0"?><config><feed>no</feed></config>')
     assert only(other) == Skipped(str(other), "XML file is not an RSS or Atom feed (root element <config>)")

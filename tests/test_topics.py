@@ -109,7 +109,7 @@ def test_keyword_reported_as_written(small: Taxonomy) -> None:
 def test_punctuation_inside_keywords(small: Taxonomy) -> None:
     assert small.match("The S&P 500 fell.") == [("Technology", "s&p 500")]
     assert small.match("Posted on X.com today.") == [("Technology", "x.com")]
-    assert small.match("a women’s shelters network") == [("Immigration", "women's shelter*")]
+    assert small.match("a women\u2019s shelters network") == [("Immigration", "women's shelter*")]
 
 
 def test_first_and_most_specific_keyword_reported(small: Taxonomy) -> None:
@@ -143,7 +143,7 @@ def reference_topics(tax: Taxonomy, sentence: str) -> list[str]:
     for topic in tax.topics:
         for kw in topic.keywords:
             body = re.escape(kw).replace(r"\*", r"\w*").replace(r"\ ", r"(?:\s+|\s*-\s*)")
-            body = body.replace(r"\-", r"(?:\s+|\s*-\s*)").replace("'", "['’]")
+            body = body.replace(r"\-", r"(?:\s+|\s*-\s*)").replace("'", "['\u2019]")
             if re.search(rf"(?<!\w){body}(?!\w)", sentence, re.IGNORECASE):
                 found.append(topic.label)
                 break

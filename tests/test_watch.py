@@ -24,9 +24,12 @@ from monitor.ingest.watch import (
 from monitor.ingest.watchlist import Watchlist
 from monitor.store import Store
 from tests.conftest import ROOT
-from tests.loopback import Server, courier_site, ledger_site, loopback_only, server  # noqa: F401
+from tests.loopback import Server, courier_site, ledger_site
 
-QUICK = FetchSettings(backoff=0.01, read_timeout=5.0)
+# Backoff short (retries are counted, not timed); the read timeout only a guard, the routes answer at once or
+# hold until the test ends.
+QUICK = FetchSettings(backoff=0.01, read_timeout=60.0)
+HANG_GUARD_SECONDS = 90  # only against a hung test: every wait below ends on an event long before
 COURIER_DATES = {datetime(2024, 8, 13, 15), datetime(2024, 8, 14, 7, 30), datetime(2024, 8, 15, 7)}
 LEDGER_DATES = {datetime(2024, 8, 16, 18, 15), datetime(2024, 8, 17, 10)}
 
@@ -108,14 +111,18 @@ def test_two_rounds_conditional_requests_and_errors(server: Server, tmp_path: Pa
 
 
 def test_interrupt_during_a_round_stops_cleanly(server: Server, tmp_path: Path) -> None:
-    server.routes["/slow.xml"] = lambda request, hit: (server.release.wait(10), (200, {}, b""))[1]
-    timer = threading.Timer(0.3, lambda: _interrupt_main())
+    def ctrl_c_while_fetching(request, hit):
+        """Ctrl-C once the feed's request is in; answer only when the test ends (or after a minute)."""
+        _interrupt_main()
+        server.release.wait(60)
+        return 200, {}, b""
+
+    server.routes["/slow.xml"] = ctrl_c_while_fetching
     lines: list[str] = []
-    timer.start()
-    started = time.monotonic()
     summary = watch(Store(tmp_path / "w.duckdb"), [Feed(server.url("/slow.xml"), "Slow")], every=60,
                     fetcher=Fetcher(QUICK), log=lines.append)
-    assert summary.interrupted and summary.rounds == 0 and time.monotonic() - started < 3
+    assert summary.interrupted and summary.rounds == 0
+    assert not server.answered, "the watch waited for the feed's answer instead of stopping"
     assert lines == ["watch stopped after 0 rounds (interrupted): 0 new articles, 0 not modified, 0 errors"]
 
 
@@ -137,6 +144,7 @@ def _env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
 
 
+@pytest.mark.heavy
 def test_cli_ingest_urls_stores_every_item_with_its_date(server: Server, tmp_path: Path) -> None:
     store = tmp_path / "cli.duckdb"
     courier, ledger = courier_site(server), ledger_site(server)
@@ -163,8 +171,8 @@ def test_cli_watch_stops_on_signals_with_a_summary(server: Server, tmp_path: Pat
     feeds = tmp_path / "feeds.toml"
     if when == "between rounds":
         feeds.write_text(f'[[feed]]\nurl = "{server.url("/gone.xml")}"\nname = "Gone"\n')
-    else:
-        server.routes["/slow.xml"] = lambda request, hit: (server.release.wait(30), (200, {}, b""))[1]
+    else:  # the feed is answered only when the test ends: the watch must not wait for it
+        server.routes["/slow.xml"] = lambda request, hit: (server.release.wait(300), (200, {}, b""))[1]
         feeds.write_text(f'[[feed]]\nurl = "{server.url("/slow.xml")}"\n')
     child = subprocess.Popen([sys.executable, "-m", "monitor", "watch", "--feeds", str(feeds), "--every", "1h",
                               "--store", str(tmp_path / "s.duckdb")], cwd=ROOT, env=_env(),
@@ -174,27 +182,43 @@ def test_cli_watch_stops_on_signals_with_a_summary(server: Server, tmp_path: Pat
             assert _wait_for(child, "Gone: error: HTTP 404 Not Found", timeout=60), "round 1 not logged"
         else:
             deadline = time.monotonic() + 60
-            while not server.hits("/slow.xml") and time.monotonic() < deadline:
-                time.sleep(0.05)
+            while not server.hits("/slow.xml") and child.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.05)  # polling for the request, not a fixed wait
+            assert child.poll() is None, f"the watch exited before its first request:\n{child.communicate()[1]}"
+            assert server.hits("/slow.xml"), "the watch never requested its feed"
         child.send_signal(sig)
-        started = time.monotonic()
-        _, rest = child.communicate(timeout=20)
+        try:  # the next round is an hour away and the feed never answers: only the signal ends it
+            _, rest = child.communicate(timeout=HANG_GUARD_SECONDS)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"the watch did not stop on signal {sig} in {HANG_GUARD_SECONDS} s")
     finally:
         child.kill()
     rounds = "1 round (interrupted)" if when == "between rounds" else "0 rounds (interrupted)"
     assert child.returncode == 0 and f"watch stopped after {rounds}" in rest, rest
-    assert time.monotonic() - started < 5 and "Traceback" not in rest
+    assert "Traceback" not in rest
+    assert not any(r.path == "/slow.xml" for r in server.answered), "the watch waited for the feed's answer"
 
 
 def _wait_for(child: subprocess.Popen, text: str, timeout: float) -> bool:
-    """Read the child's stderr until a line holds ``text``; return whether it came in time."""
-    found = threading.Event()
+    """Read the child's stderr until a line holds ``text``; return whether it came.
+
+    A child that exits first fails the test at once with what it wrote; ``timeout`` only guards against a hang.
+    """
+    found, ended = threading.Event(), threading.Event()
+    seen: list[str] = []
 
     def read() -> None:
         for line in child.stderr:
+            seen.append(line)
             if text in line:
                 found.set()
                 return
+        ended.set()
 
     threading.Thread(target=read, daemon=True).start()
-    return found.wait(timeout)
+    deadline = time.monotonic() + timeout
+    while not found.wait(0.05) and time.monotonic() < deadline:  # polling two events, not a fixed wait
+        if ended.is_set():
+            child.wait()
+            pytest.fail(f"the watch exited with status {child.returncode} before {text!r}:\n{''.join(seen)}")
+    return found.is_set()

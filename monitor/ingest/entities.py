@@ -20,6 +20,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from monitor import schema
 from monitor.ingest.names import (
     clean_name,
     is_org_like,
@@ -70,9 +71,9 @@ def credit_regions(text: str) -> list[tuple[int, int]]:
     """Return the character ranges of a sentence that are credits, bylines or embed attributions."""
     regions = [m.span() for pattern in _CREDITS for m in pattern.finditer(text)]
     words = text.split()
-    if words and words[0] == "By" and len(words) <= 12 and len(words) > 1:
-        if all(w[0].isupper() or w in _BYLINE_FILLER for w in words):
-            regions.append((0, len(text)))  # the whole sentence is a byline
+    if (words and words[0] == "By" and len(words) <= 12 and len(words) > 1
+            and all(w[0].isupper() or w in _BYLINE_FILLER for w in words)):
+        regions.append((0, len(text)))  # the whole sentence is a byline
     return regions
 
 
@@ -113,10 +114,10 @@ def ner_mentions(sentences: Sequence[Sentence], watchlist: Watchlist,
             if name and label != "PERSON" and is_person_shaped(name) and \
                     role_context(sentence.text[:ent.start], sentence.text[ent.end:ent.end + 40]):
                 label = "PERSON"  # "Agriculture Secretary Richard Lyng": the model often says ORG
-            label = vote_label(name, label) if name else None
-            if name is None or label is None or watchlist.is_ignored(name):
+            vote = vote_label(name, label) if name else None
+            if name is None or vote is None or watchlist.is_ignored(name):
                 continue
-            out.append(Mention(sid, ent.start, ent.end, name, name, label, "ner"))
+            out.append(Mention(sid, ent.start, ent.end, name, name, vote, "ner"))
     return out
 
 
@@ -298,5 +299,4 @@ def build_entity_map(stats: pd.DataFrame, watchlist: Watchlist | None = None) ->
          watchlist.types.get(entity_of[key]) or _majority(entity_votes[entity_of[key]], entity_of[key]))
         for key, names in variants.items() if key not in watchlist.ignored for name in names
     ]
-    frame = pd.DataFrame(rows, columns=list(MAP_COLUMNS))
-    return frame.astype(MAP_COLUMNS)
+    return schema.conform(pd.DataFrame(rows, columns=list(MAP_COLUMNS)), MAP_COLUMNS, "entity_map")

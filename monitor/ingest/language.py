@@ -27,7 +27,8 @@ def _identifier():  # -> py3langid LanguageIdentifier, built once per process
 # Text where they make up ENGLISH_SHARE or more of 20+ words is English without asking the
 # classifier (measured on 1,500 Reuters texts: 84% decided so, none the classifier called
 # otherwise; it saves the classifier's 0.35 ms per text and, on all-English input, its 0.8 s load).
-_ENGLISH_WORDS = frozenset(["the", "and", "of", "to", "that", "said", "with", "was", "is", "for", "from", "have", "has", "were", "are", "this", "which"])
+_ENGLISH_WORDS = frozenset(["the", "and", "of", "to", "that", "said", "with", "was", "is", "for", "from", "have", "has",
+                            "were", "are", "this", "which"])
 ENGLISH_SHARE = 0.15
 _LETTERS = re.compile(r"[^\W\d_]+")
 

@@ -9,14 +9,17 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_QUOTES = "\"'“”‘’`«»„"
+_QUOTES = "\"'“”\u2018\u2019`«»„"
 _EDGE = _QUOTES + " .,;:!?()[]{}-–—*_|"
-_POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
+_POSSESSIVE = re.compile(r"(?:['\u2019]s|(?<=s)['\u2019])$")
 # A break after a word (not an initial like "J.") or before a pronoun/article ends a sentence.
-_SENTENCE_BREAK = re.compile(r"[a-z]{2}[.!?]\s+\S|[!?]\s+\S|\.\s+(?:He|She|It|They|We|I|The|This|That|But|And|His|Her|In|On|At|A)\b")
+_SENTENCE_BREAK = re.compile(r"[a-z]{2}[.!?]\s+\S|[!?]\s+\S"
+                             r"|\.\s+(?:He|She|It|They|We|I|The|This|That|But|And|His|Her|In|On|At|A)\b")
 _NOT_A_NAME = re.compile(r"[/@#\\<>=+]|https?:|www\.|\.(?:com|org|net|co|uk)\b", re.IGNORECASE)
-_NAME_TOKEN = re.compile(r"^(?:[A-Z][a-zA-Z'’\-]*[a-z][a-zA-Z'’\-]*\.?|(?:[A-Z]\.){1,3}|[A-Z][a-z]?\.?|Mc[A-Z][a-z]+|O['’][A-Z][a-z]+)$")
-PARTICLES = frozenset({"de", "da", "di", "du", "del", "della", "der", "den", "van", "von", "bin", "al", "la", "le", "ter", "dos", "das", "y"})
+_NAME_TOKEN = re.compile(r"^(?:[A-Z][a-zA-Z'\u2019\-]*[a-z][a-zA-Z'\u2019\-]*\.?|(?:[A-Z]\.){1,3}|[A-Z][a-z]?\.?"
+                         r"|Mc[A-Z][a-z]+|O['\u2019][A-Z][a-z]+)$")
+PARTICLES = frozenset({"de", "da", "di", "du", "del", "della", "der", "den", "van", "von", "bin", "al", "la", "le",
+                       "ter", "dos", "das", "y"})
 GENERATIONAL = frozenset({"jr", "sr", "ii", "iii", "iv"})
 TITLES = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady", "president", "senator", "sen",
                     "rep", "gov", "governor", "prime", "minister", "secretary", "judge", "general", "gen",
@@ -24,11 +27,32 @@ TITLES = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady", "pre
                     "mayor", "councillor", "councilman", "councilwoman", "chancellor", "ambassador",
                     "chairman", "chairwoman", "premier", "speaker"})
 # A final word that makes a name an organisation, a product or a place, not a person.
-ORG_WORDS = frozenset(["inc", "corp", "corporation", "company", "co", "ltd", "llc", "plc", "ag", "sa", "group", "holdings", "bank", "banks", "party", "social", "media", "news", "times", "post", "journal", "magazine", "images", "image", "photo", "photos", "press", "agency", "hq", "network", "networks", "foundation", "institute", "university", "college", "school", "council", "committee", "commission", "association", "department", "ministry", "office", "service", "services", "court", "congress", "senate", "house", "federation", "union", "club", "airlines", "airways", "motors", "technologies", "systems", "labs", "capital", "partners", "fund", "exchange", "reserve", "board", "authority", "police", "army", "navy", "force", "forces", "campaign", "administration", "industries", "international", "tv", "radio", "channel", "studios", "records", "bureau", "center", "centre", "hospital", "church", "league", "organisation", "organization", "alliance", "coalition", "movement", "project", "app", "platform", "courier", "herald", "tribune", "gazette", "chronicle", "daily", "weekly", "review", "data", "tracker", "initiative", "program", "programme", "act", "index", "survey", "report", "taskforce"])
+ORG_WORDS = frozenset(["inc", "corp", "corporation", "company", "co", "ltd", "llc", "plc", "ag", "sa", "group",
+                       "holdings", "bank", "banks", "party", "social", "media", "news", "times", "post", "journal",
+                       "magazine", "images", "image", "photo", "photos", "press", "agency", "hq", "network", "networks",
+                       "foundation", "institute", "university", "college", "school", "council", "committee",
+                       "commission", "association", "department", "ministry", "office", "service", "services", "court",
+                       "congress", "senate", "house", "federation", "union", "club", "airlines", "airways", "motors",
+                       "technologies", "systems", "labs", "capital", "partners", "fund", "exchange", "reserve", "board",
+                       "authority", "police", "army", "navy", "force", "forces", "campaign", "administration",
+                       "industries", "international", "tv", "radio", "channel", "studios", "records", "bureau",
+                       "center", "centre", "hospital", "church", "league", "organisation", "organization", "alliance",
+                       "coalition", "movement", "project", "app", "platform", "courier", "herald", "tribune", "gazette",
+                       "chronicle", "daily", "weekly", "review", "data", "tracker", "initiative", "program",
+                       "programme", "act", "index", "survey", "report", "taskforce"])
 # Words that, written just before a name ("Agriculture Secretary Richard Lyng") or just after
 # it with a comma ("Beryl Sprinkel, chairman of ..."), say the name is a person's.
-ROLE_WORDS = TITLES | frozenset(["minister", "secretary", "chairman", "chairwoman", "chair", "chief", "executive", "director", "governor", "spokesman", "spokeswoman", "spokesperson", "economist", "analyst", "commissioner", "treasurer", "deputy", "leader", "head", "official", "adviser", "advisor", "counsel", "attorney", "prosecutor", "candidate", "nominee", "hopeful", "billionaire", "investor", "founder", "owner", "banker", "trader", "manager", "president", "senator", "representative", "congressman", "congresswoman", "lawmaker", "mp", "envoy", "negotiator", "undersecretary", "comptroller", "dealer", "strategist", "executive-director", "ceo", "cfo", "coo", "md"])
-MONTHS_AND_DAYS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday", "tomorrow"])
+ROLE_WORDS = TITLES | frozenset(["minister", "secretary", "chairman", "chairwoman", "chair", "chief", "executive",
+                                 "director", "governor", "spokesman", "spokeswoman", "spokesperson", "economist",
+                                 "analyst", "commissioner", "treasurer", "deputy", "leader", "head", "official",
+                                 "adviser", "advisor", "counsel", "attorney", "prosecutor", "candidate", "nominee",
+                                 "hopeful", "billionaire", "investor", "founder", "owner", "banker", "trader",
+                                 "manager", "president", "senator", "representative", "congressman", "congresswoman",
+                                 "lawmaker", "mp", "envoy", "negotiator", "undersecretary", "comptroller", "dealer",
+                                 "strategist", "executive-director", "ceo", "cfo", "coo", "md"])
+MONTHS_AND_DAYS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august", "september",
+                             "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+                             "saturday", "sunday", "today", "yesterday", "tomorrow"])
 
 
 def clean_name(text: str) -> str | None:
@@ -56,7 +80,7 @@ def name_key(name: str) -> str:
     Case, periods and middle initials do not matter: "Donald J. Trump", "DONALD TRUMP"
     and "Donald Trump" share a key, and so do "U.S." and "US".
     """
-    words = [w.strip(".") for w in unicodedata.normalize("NFC", name).casefold().replace("’", "'").split()]
+    words = [w.strip(".") for w in unicodedata.normalize("NFC", name).casefold().replace("\u2019", "'").split()]
     words = [w for w in words if w]
     if len(words) >= 3:
         words = [words[0]] + [w for w in words[1:-1] if len(w) > 1] + [words[-1]]
@@ -112,7 +136,7 @@ def role_context(before: str, after: str) -> bool:
     `before` is the sentence text just before the name, `after` the text just after:
     "Finance Minister | Kiichi Miyazawa | said" or "Beryl Sprinkel | , chairman of".
     """
-    words = before.replace("’", "'").split()
+    words = before.replace("\u2019", "'").split()
     if words and words[-1].strip(".,'\"").casefold() in ROLE_WORDS:
         return True
     tail = after.lstrip()

@@ -20,6 +20,7 @@ from monitor.ingest import dedupe
 from monitor.ingest.entities import build_entity_map
 from monitor.ingest.runners import Dask, Inline, Processes, result_of
 from monitor.ingest.sources import DEFAULT_MAX_BYTES, RawArticle, Skipped, read_paths
+from monitor.ingest.sources.web import WebInput
 from monitor.ingest.topics import Taxonomy
 from monitor.ingest.watchlist import Watchlist
 from monitor.store import Store
@@ -192,9 +193,9 @@ class _Batcher:
                 counts.undated -= article.date is None
 
 
-def ingest(store: Store, paths: Iterable[str | Path | object], *, mapping: Mapping[str, str] | None = None,
+def ingest(store: Store, paths: Iterable[str | Path | WebInput], *, mapping: Mapping[str, str] | None = None,
            taxonomy: Taxonomy | None = None, watchlist: Watchlist | None = None,
-           batch_size: int = BATCH_SIZE, progress: Callable[[int], None] | None = None,
+           batch_size: int = BATCH_SIZE, progress: Callable[[int], object] | None = None,
            max_bytes: int = DEFAULT_MAX_BYTES, workers: int = 1,
            dask: str | None = None) -> IngestReport:
     """Read `paths` (files, folders, http(s) URLs or prepared web inputs), analyse what is new, store it,

@@ -162,7 +162,21 @@ def result_of(future) -> Analysed:
 
 
 class DaskError(RuntimeError):
-    """The Dask scheduler cannot be reached or used; the message names the address and the reason."""
+    """Dask is not installed, or its scheduler cannot be reached or used; the message says which and why."""
+
+
+# Dask is optional: its packages are listed apart from the runtime's, in this file of the project.
+DASK_REQUIREMENTS = "requirements-dask.txt"
+
+
+def dask_client() -> type:
+    """Return ``distributed.Client``, imported only now; raise DaskError naming what to install when it is missing."""
+    try:
+        from distributed import Client
+    except ImportError as exc:
+        raise DaskError(f"--dask needs Dask, which is not installed here: pip install -r {DASK_REQUIREMENTS} "
+                        f"({exc})") from None
+    return Client
 
 
 class Dask:
@@ -173,12 +187,9 @@ class Dask:
     """
 
     def __init__(self, address: str, taxonomy: Taxonomy, watchlist: Watchlist) -> None:
+        client = dask_client()
         try:
-            from distributed import Client
-        except ImportError as exc:
-            raise DaskError(f"--dask needs the 'distributed' package: pip install distributed ({exc})") from None
-        try:
-            self.client = Client(address, timeout="10s", set_as_default=False)
+            self.client = client(address, timeout="10s", set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
             raise DaskError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
         # One batch per worker thread at a time (a worker with no threads reported still counts once).

@@ -38,7 +38,7 @@ DEFAULT_PATH = default_file("topics")
 _TOPIC_KEYS = {"label", "description", "keywords"}
 _ID_RE = re.compile(r"[a-z][a-z0-9_]*\Z")
 # Word characters plus the few punctuation marks a keyword may contain.
-_KEYWORD_RE = re.compile(r"\w[\w*'’.& -]*\Z")
+_KEYWORD_RE = re.compile(r"\w[\w*'\u2019.& -]*\Z")
 # A space or hyphen in a keyword: any whitespace run (line breaks included) or a
 # hyphen, possibly with spaces around it ("denial-\nof-service").
 _SEP = r"(?:\s*[-\u2010\u2011]\s*|\s+)"
@@ -62,11 +62,11 @@ class Topic:
 def keyword_pattern(keyword: str) -> str:
     """Return the regex source (no boundaries, no group) for one keyword."""
     out: list[str] = []
-    for piece in re.findall(r"[\s-]+|\*|['’]|[^\s*'’-]+", keyword.strip()):
+    for piece in re.findall(r"[\s-]+|\*|['\u2019]|[^\s*'\u2019-]+", keyword.strip()):
         if piece == "*":
             out.append(r"\w*")
-        elif piece in ("'", "’"):
-            out.append("['’]")
+        elif piece in ("'", "\u2019"):
+            out.append("['\u2019]")
         elif piece[0].isspace() or piece[0] == "-":
             out.append(_SEP)
         else:
@@ -213,7 +213,8 @@ class Taxonomy:
             if mask & 1:
                 compiled = self._compiled[bit]
                 m = compiled.regex.search(folded)
-                if m is not None:
+                # Every alternative ends in a named group, so a match always has a lastgroup.
+                if m is not None and m.lastgroup is not None:
                     hits.append((self.topics[bit].label, compiled.groups[m.lastgroup]))
             mask >>= 1
             bit += 1

@@ -4,7 +4,8 @@ Pure functions: frames in, ``go.Figure`` out; no Streamlit here. Every figure is
 ``template="plotly"`` at creation, because ``import streamlit`` makes its own template the default
 and that one's placeholder colours (``#000001``...) export as near-black outside the page.
 
-Input frames (built by the analytics layer):
+Input frames (built by monitor.read.aggregations; their contracts are in monitor/schema.py, and each
+chart checks the columns it needs are there with schema.require):
 
 - SERIES, one row per period and name: ``period``, ``name``, ``mentions``, ``articles``,
   ``total_articles``, ``share``, ``tone``, ``tone_low``, ``tone_high``, ``tone_smooth``.
@@ -14,8 +15,9 @@ Input frames (built by the analytics layer):
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import cache
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -23,12 +25,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.colors import qualitative
 
-from monitor.schema import FrameError
-
-SERIES_COLUMNS = ("period", "name", "mentions", "articles", "total_articles", "share",
-                  "tone", "tone_low", "tone_high", "tone_smooth")
-TOP_COLUMNS = ("name", "mentions", "articles", "tone", "positive", "negative", "share_of_voice")
-MATRIX_COLUMNS = ("name", "topic", "mentions", "tone")
+from monitor.schema import MATRIX, SERIES, TOP, require
 
 # Plotly's own qualitative palette: the same colours the "plotly" template cycles through.
 PALETTE: tuple[str, ...] = tuple(qualitative.Plotly)
@@ -71,7 +68,7 @@ def mentions_chart(series: pd.DataFrame, *, normalised: bool, colors: dict[str, 
     Each point's ``customdata`` starts with [name, period as ISO date] so a click maps back to
     (name, period); the rest feeds the hover.
     """
-    _require(series, SERIES_COLUMNS, "series")
+    require(series, SERIES, "series")
     y_title = "% of articles" if normalised else "mentions"
     if series.empty:
         return _empty(title, "period", y_title)
@@ -102,7 +99,7 @@ def tone_chart(series: pd.DataFrame, *, colors: dict[str, str], title: str) -> g
     Band traces share the line's ``legendgroup`` (one legend click hides both) and stay out of
     the legend and the hover. The y axis is fixed to [-1, 1] with a dashed line at neutral (0).
     """
-    _require(series, SERIES_COLUMNS, "series")
+    require(series, SERIES, "series")
     if series.empty:
         return _empty(title, "period", "mean tone", y_range=[-1, 1])
     label = _period_label(series["period"])
@@ -128,7 +125,7 @@ def tone_chart(series: pd.DataFrame, *, colors: dict[str, str], title: str) -> g
 
 def share_of_voice_chart(top: pd.DataFrame, *, colors: dict[str, str], title: str) -> go.Figure:
     """Return horizontal bars of each entity's share of voice (%), the largest on top."""
-    _require(top, TOP_COLUMNS, "top")
+    require(top, TOP, "top")
     if top.empty:
         return _empty(title, "share of voice (%)", "")
     # Plotly draws the first category at the bottom: ascending order puts the largest on top.
@@ -155,7 +152,7 @@ def heatmap_chart(matrix: pd.DataFrame, *, title: str) -> go.Figure:
     Each cell shows its mention count; pairs with no mentions are left blank (no colour, no text).
     Entities are ordered by total mentions (most on top), topics likewise from the left.
     """
-    _require(matrix, MATRIX_COLUMNS, "matrix")
+    require(matrix, MATRIX, "matrix")
     hits = matrix[matrix["mentions"] > 0]
     if hits.empty:
         return _empty(title, "topic", "")
@@ -180,8 +177,8 @@ def heatmap_chart(matrix: pd.DataFrame, *, title: str) -> go.Figure:
 
 def top_table(top: pd.DataFrame) -> pd.DataFrame:
     """Return a display copy of TOP, most mentioned first: shares as rounded percentages, tone to 2 dp."""
-    _require(top, TOP_COLUMNS, "top")
-    out = top.loc[:, list(TOP_COLUMNS)].sort_values("mentions", ascending=False, kind="stable")
+    require(top, TOP, "top")
+    out = top.loc[:, list(TOP)].sort_values("mentions", ascending=False, kind="stable")
     for column in ("positive", "negative", "share_of_voice"):
         out[column] = (out[column].astype("float64") * 100.0).round(1)
     out["tone"] = out["tone"].astype("float64").round(2)
@@ -192,13 +189,6 @@ def top_table(top: pd.DataFrame) -> pd.DataFrame:
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    """Raise FrameError naming the first column the frame lacks."""
-    for column in columns:
-        if column not in frame.columns:
-            raise FrameError(f"{what}: column {column!r} not in dataframe (has {list(frame.columns)})")
 
 
 def _color(colors: dict[str, str], name: str) -> str:
@@ -237,9 +227,12 @@ def _grid(hits: pd.DataFrame, topics: list[str], names: list[str]) -> tuple[np.n
     """
     if hits.duplicated(["topic", "name"]).any():
         grid = hits.pivot_table(index="topic", columns="name", values=["mentions", "tone"], aggfunc="first")
-        return tuple(grid[v].reindex(index=topics, columns=names).to_numpy(dtype=float) for v in ("mentions", "tone"))
-    row = pd.Index(topics).get_indexer(hits["topic"].astype(str))
-    col = pd.Index(names).get_indexer(hits["name"].astype(str))
+        # The columns are (value, name) pairs, so grid[value] is a frame; pandas-stubs says Series.
+        mentions, tone = (cast(pd.DataFrame, grid[v]).reindex(index=topics, columns=names).to_numpy(dtype=float)
+                          for v in ("mentions", "tone"))
+        return mentions, tone
+    row = pd.Index(topics).get_indexer(pd.Index(hits["topic"].astype(str)))
+    col = pd.Index(names).get_indexer(pd.Index(hits["name"].astype(str)))
     keep = (row >= 0) & (col >= 0) & hits["topic"].notna().to_numpy() & hits["name"].notna().to_numpy()
     out = []
     for column in ("mentions", "tone"):
@@ -266,7 +259,7 @@ def _date_axis(periods: pd.Series) -> dict:
     Plotly's automatic ticks fall on its own round dates (e.g. Sundays), which would sit beside,
     not under, weekly points that start on Mondays.
     """
-    axis = {"type": "date", "tickformat": DATE_FORMAT, "hoverformat": DATE_FORMAT}
+    axis: dict[str, object] = {"type": "date", "tickformat": DATE_FORMAT, "hoverformat": DATE_FORMAT}
     distinct = sorted(periods.dropna().unique())
     if 0 < len(distinct) <= _MAX_TICKS_AT_PERIODS:
         axis.update({"tickmode": "array", "tickvals": _dates(pd.Series(distinct))})

@@ -5,17 +5,20 @@ exported, so the CLI's frame exports stay quick to start.
 """
 from __future__ import annotations
 
+import asyncio
+import atexit
+import concurrent.futures
+import contextlib
 import html
 import io
 import os
 import re
 import shutil
 import threading
-import time
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
@@ -77,9 +80,9 @@ NO_BROWSER_NOTE = ("Server-side PNG/SVG needs Chromium or Chrome: install it (e.
 _BROWSER_NAMES = ("google-chrome", "google-chrome-stable", "chrome", "chromium", "chromium-browser")
 # A last resort only: kaleido gives up on one image after 90 s by itself and reports it.
 _WATCHDOG_S = 120.0
-# kaleido's sync server hands one shared pair of queues to every caller, so two threads at once
-# could swap results: all server use goes through this lock.
-_KALEIDO_LOCK = threading.Lock()
+_START_S = 60.0   # longest wait for the browser to start (it takes ~2.5 s)
+_CLOSE_S = 20.0   # choreographer waits up to 9 s for the browser to quit, then kills it
+T = TypeVar("T")
 
 
 class ImageExportError(RuntimeError):
@@ -144,76 +147,135 @@ def figure_image(fig: go.Figure, fmt: str, *, width: int | None = None, height: 
         raise ImageExportError(note)
     opts = {"format": fmt, "width": width or fig.layout.width or 1000,
             "height": height or fig.layout.height or 500, "scale": scale or (2 if fmt == "png" else 1)}
-    with _KALEIDO_LOCK:
-        _ensure_server(note)
+    try:
+        renderer = _get_renderer(note)
+    except Exception as exc:
+        raise ImageExportError(f"The image renderer (Chromium via kaleido) could not start: {_reason(exc)}. "
+                               "Use the chart's camera button instead.") from exc
+    try:
+        return renderer.render(fig.to_dict(), opts)
+    except Exception as exc:  # kaleido/choreographer raise many kinds; the user needs one
+        if _browser_broke(exc):
+            _discard(renderer)  # why: the next export starts a fresh browser instead of failing the same way
+        raise _render_error(fmt, exc) from exc
+
+
+class _Unanswered(Exception):
+    """The browser did not answer within the watchdog's limit."""
+
+
+class _Renderer:
+    """One headless browser kept open (a ``kaleido.Kaleido``) on an event loop thread of its own.
+
+    Any thread may render through it: each call is a task on that loop and waits for its own result
+    with a deadline, so a browser that dies or hangs gives an error, never a request that waits
+    forever. kaleido queues the calls for its tab, so calls from several threads at once are safe.
+    """
+
+    def __init__(self, browser: str) -> None:
+        self._loop = asyncio.new_event_loop()
+        threading.Thread(target=_serve, args=(self._loop,), name="kaleido-loop", daemon=True).start()
         try:
-            return _call_server(fig.to_dict(), opts)
-        except ImageExportError:
+            self._kaleido = self._run(_new_kaleido(browser), _START_S)
+            self._run(self._kaleido.open(), _START_S)
+        except BaseException:
+            threading.Thread(target=self.close, name="kaleido-close", daemon=True).start()
             raise
-        except Exception as exc:  # kaleido/choreographer raise many kinds; the user needs one
-            raise ImageExportError(f"Could not render the {fmt.upper()}: {exc}. "
-                                   "Use the chart's camera button instead.") from exc
+
+    def render(self, fig_dict: dict, opts: dict) -> bytes:
+        """Return the rendered image; raise kaleido's error, or _Unanswered past the watchdog's limit."""
+        return self._run(self._kaleido.calc_fig(fig_dict, opts=opts), _WATCHDOG_S)
+
+    def close(self) -> None:
+        """Close the browser (and its temporary files), then stop the loop."""
+        with contextlib.suppress(Exception):  # why: a browser that died may fail to close as well
+            self._run(self._kaleido.close(), _CLOSE_S)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+
+    def _run(self, coroutine: Coroutine[Any, Any, T], seconds: float) -> T:
+        """Return the coroutine's result, run on the loop; cancel it and raise _Unanswered after ``seconds``."""
+        future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+        try:
+            return future.result(seconds)
+        except concurrent.futures.TimeoutError:
+            if future.done():
+                raise  # why: kaleido's own per-image timeout is a TimeoutError too, and it did answer
+            future.cancel()
+            raise _Unanswered from None
 
 
-def _server():
-    """Return kaleido's process-wide sync server object (a singleton inside kaleido)."""
-    import kaleido
-
-    return kaleido._global_server
+_renderer: _Renderer | None = None
+_renderer_lock = threading.Lock()  # why: one browser per process, even when two sessions export at once
 
 
-def _server_alive() -> bool:
-    """Return whether kaleido's sync server is open and its thread has not died."""
-    server = _server()
-    thread = getattr(server, "_thread", None)
-    return server.is_running() and (thread is None or thread.is_alive())
+def _get_renderer(browser: str) -> _Renderer:
+    """Return the process's renderer, starting its browser on first use (or after a failure)."""
+    global _renderer
+    with _renderer_lock:
+        if _renderer is None:
+            _renderer = _Renderer(browser)
+        return _renderer
 
 
-def _ensure_server(browser: str) -> None:
-    """Start kaleido's sync server once per process (a browser kept open); restart it if it died.
+def _discard(renderer: _Renderer) -> None:
+    """Forget a renderer and close it in the background; the next export starts a new one."""
+    global _renderer
+    with _renderer_lock:
+        if _renderer is renderer:
+            _renderer = None
+    threading.Thread(target=renderer.close, name="kaleido-close", daemon=True).start()
 
-    Call with _KALEIDO_LOCK held. mathjax=False: the default loads MathJax from a CDN, and these
-    charts have no LaTeX, so rendering never waits on the network.
+
+def close_renderer() -> None:
+    """Close the browser kept for image exports, if any (at exit; a later export starts a new one)."""
+    global _renderer
+    with _renderer_lock:
+        renderer, _renderer = _renderer, None
+    if renderer is not None:
+        renderer.close()
+
+
+atexit.register(close_renderer)  # why: the browser's temporary profile and page are removed on close
+
+
+def _serve(loop: asyncio.AbstractEventLoop) -> None:
+    """Run the renderer's event loop until it is stopped, then close it."""
+    asyncio.set_event_loop(loop)
+    loop.run_forever()
+    loop.close()
+
+
+async def _new_kaleido(browser: str) -> Any:
+    """Return an unopened kaleido.Kaleido for ``browser``, made on the loop that will run it.
+
+    mathjax=False: the default loads MathJax from a CDN, and these charts have no LaTeX, so
+    rendering never waits on the network.
     """
     import kaleido
 
-    if _server().is_running() and not _server_alive():
-        kaleido.stop_sync_server(silence_warnings=True)  # the thread died (browser crash): reset
-    if not _server().is_running():
-        kaleido.start_sync_server(path=browser, mathjax=False, silence_warnings=True)
+    return kaleido.Kaleido(path=browser, mathjax=False)
 
 
-def _call_server(fig_dict: dict, opts: dict) -> bytes:
-    """Return the rendered bytes of one figure, failing instead of hanging if the server thread dies.
+def _browser_broke(exc: Exception) -> bool:
+    """Return True when a render failed because the browser hung, died or lost its channel (not the figure)."""
+    from choreographer.errors import BrowserClosedError, BrowserFailedError, ChannelClosedError
 
-    kaleido's server call waits on its queue with no timeout; if the browser fails to start, the
-    server thread dies and that wait never ends. So the call runs in a watched helper thread.
-    Call with _KALEIDO_LOCK held.
-    """
-    import kaleido
+    return isinstance(exc, (_Unanswered, BrowserClosedError, BrowserFailedError, ChannelClosedError))
 
-    result: dict[str, object] = {}
 
-    def work() -> None:
-        try:  # goes through the running sync server (plotly's to_image would warn about kopts)
-            result["bytes"] = kaleido.calc_fig_sync(fig_dict, opts=opts)
-        except Exception as exc:
-            result["error"] = exc
+def _render_error(fmt: str, exc: Exception) -> ImageExportError:
+    """Return the error for the user of a render that failed with ``exc``."""
+    if isinstance(exc, _Unanswered):
+        return ImageExportError("The image renderer did not answer. Use the chart's camera button.")
+    if _browser_broke(exc):
+        return ImageExportError("The image renderer (Chromium via kaleido) stopped. "
+                                "Try again, or use the chart's camera button.")
+    return ImageExportError(f"Could not render the {fmt.upper()}: {exc}. Use the chart's camera button instead.")
 
-    worker = threading.Thread(target=work, name="kaleido-call", daemon=True)
-    worker.start()
-    deadline = time.monotonic() + _WATCHDOG_S
-    while worker.is_alive():
-        worker.join(0.05)
-        if worker.is_alive() and not _server_alive():
-            kaleido.stop_sync_server(silence_warnings=True)  # next call starts a fresh one
-            raise ImageExportError("The image renderer (Chromium via kaleido) stopped. "
-                                   "Try again, or use the chart's camera button.")
-        if worker.is_alive() and time.monotonic() > deadline:
-            raise ImageExportError("The image renderer did not answer. Use the chart's camera button.")
-    if "error" in result:
-        raise result["error"]  # type: ignore[misc]
-    return result["bytes"]  # type: ignore[return-value]
+
+def _reason(exc: BaseException) -> str:
+    """Return an error's first message (choreographer's carry several lines), without a final period."""
+    return str(exc.args[0] if exc.args else type(exc).__name__).rstrip(".")
 
 
 def bundle_zip(items: Mapping[str, tuple[go.Figure, pd.DataFrame]], *, images: bool = True) -> bytes:

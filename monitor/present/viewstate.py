@@ -1,17 +1,41 @@
-"""The dashboard's view as URL query parameters, so a view can be shared and survives a reload.
+"""The dashboard's view in the URL, so a view can be shared and survives a reload.
 
-Pure functions: parameters in (as lists of strings, the way a URL repeats a key), a
-validated View out, and back. Unknown or malformed values fall back to defaults.
+Most sidebar widgets keep their own value in the URL (Streamlit's ``bind="query-params"``: the widget's
+key is the parameter's name, the option's label its value, and a default is left out). What stays here is
+pure and has no Streamlit in it:
+
+- the choices the sidebar offers (KINDS, FREQ_LABELS, IMAGE_FORMATS) and the View it returns;
+- ``upgrade``: links in the format written before the widgets were bound (``kind=org``, ``freq=W``,
+  ``img=svg``, ``norm=0``, ``copies=all``) rewritten to what the bound widgets read, and values dropped
+  that would crash a widget or that no widget reads;
+- the two parts still kept in the URL by hand (the dashboard says why): the date range as ``from``/``to``
+  and the chosen entities as ``entity``.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 
 KINDS = {"person": "People", "org": "Organisations", "place": "Places", "group": "Groups"}
-FREQ_CHOICES = ("auto", "D", "W", "M")
+FREQ_LABELS = {"auto": "Automatic", "D": "Day", "W": "Week", "M": "Month"}
 IMAGE_FORMATS = ("png", "svg")
+
+# Parameters of the widgets bound to the URL: each is the widget's key.
+BOUND = ("kind", "topic", "source", "copies", "min", "freq", "norm", "smooth", "img")
+# Parameters the dashboard writes itself.
+BY_HAND = ("entity", "from", "to")
+# Old value -> the label the bound widget reads now, per parameter.
+_OLD_VALUES: dict[str, dict[str, str]] = {
+    "kind": KINDS,
+    "freq": FREQ_LABELS,
+    "img": {fmt: fmt.upper() for fmt in IMAGE_FORMATS},
+    "norm": {"0": "false"},
+    "copies": {"all": "true"},
+}
+# Streamlit's integer number_input raises OverflowError (not caught) on "inf" or "1e400" in the URL.
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
 
 
 @dataclass(frozen=True)
@@ -32,62 +56,49 @@ class View:
     all_copies: bool = False
 
 
-def _one(params: Mapping[str, Sequence[str]], key: str) -> str | None:
-    values = params.get(key) or []
-    return values[-1] if values else None
+def upgrade(params: Mapping[str, Sequence[str]]) -> dict[str, list[str]] | None:
+    """Return the URL parameters rewritten for the bound widgets, or None when there is nothing to change.
+
+    Old-format values become the widgets' labels; an unknown name, and a ``min`` that is not a whole
+    number, are dropped. Anything else is left for the widgets to judge (they drop what they can't read).
+    Idempotent: upgrading an upgraded URL returns None.
+    """
+    out: dict[str, list[str]] = {}
+    for name, values in params.items():
+        if name not in BOUND and name not in BY_HAND:
+            continue
+        if name == "min":
+            values = [v for v in values if _WHOLE_NUMBER.fullmatch(v)]
+        mapping = _OLD_VALUES.get(name, {})
+        values = [mapping.get(v, v) for v in values]
+        if values:
+            out[name] = values
+    return None if out == {k: list(v) for k, v in params.items()} else out
 
 
-def _date(text: str | None) -> date | None:
+def _last_date(params: Mapping[str, Sequence[str]], name: str) -> date | None:
+    values = params.get(name) or []
     try:
-        return date.fromisoformat(text) if text else None
+        return date.fromisoformat(values[-1]) if values and values[-1] else None
     except ValueError:
         return None
 
 
-def _int(text: str | None, default: int, low: int, high: int) -> int:
-    try:
-        return min(max(int(text), low), high) if text is not None else default
-    except ValueError:
-        return default
+def date_range(params: Mapping[str, Sequence[str]], first: date, last: date) -> tuple[date, date]:
+    """Return the days ``from``/``to`` ask for, within the store's ``first``..``last``.
+
+    A missing or malformed end is the store's end; a range that ends before it starts is the whole store.
+    """
+    since = min(max(_last_date(params, "from") or first, first), last)
+    until = max(min(_last_date(params, "to") or last, last), first)
+    return (since, until) if since <= until else (first, last)
 
 
-def from_query(params: Mapping[str, Sequence[str]]) -> View:
-    """Return the View that URL parameters describe; invalid values are ignored."""
-    kind = _one(params, "kind")
-    freq = _one(params, "freq")
-    image = _one(params, "img")
-    return View(
-        kind=kind if kind in KINDS else "person",
-        entities=tuple(dict.fromkeys(params.get("entity") or [])),
-        topics=tuple(dict.fromkeys(params.get("topic") or [])),
-        sources=tuple(dict.fromkeys(params.get("source") or [])),
-        since=_date(_one(params, "from")),
-        until=_date(_one(params, "to")),
-        freq=freq if freq in FREQ_CHOICES else "auto",
-        min_mentions=_int(_one(params, "min"), 1, 1, 1_000_000),
-        normalised=_one(params, "norm") != "0",
-        smooth=_int(_one(params, "smooth"), 1, 1, 12),
-        image_format=image if image in IMAGE_FORMATS else "png",
-        all_copies=_one(params, "copies") == "all",
-    )
+def hand_kept(view: View) -> dict[str, list[str]]:
+    """Return the hand-kept parameters for a view; an empty list means the parameter is left out.
 
-
-def to_query(view: View) -> dict[str, str | list[str]]:
-    """Return the URL parameters for a View, leaving out what equals the default."""
-    default = asdict(View())
-    names = {"kind": "kind", "entities": "entity", "topics": "topic", "sources": "source", "since": "from",
-             "until": "to", "freq": "freq", "min_mentions": "min", "normalised": "norm", "smooth": "smooth",
-             "image_format": "img", "all_copies": "copies"}
-    out: dict[str, str | list[str]] = {}
-    for field, value in asdict(view).items():
-        if value == default[field]:
-            continue
-        if isinstance(value, tuple):
-            out[names[field]] = list(value)
-        elif field == "all_copies":
-            out[names[field]] = "all"
-        elif isinstance(value, bool):
-            out[names[field]] = "1" if value else "0"
-        else:
-            out[names[field]] = value.isoformat() if isinstance(value, date) else str(value)
-    return out
+    ``since``/``until`` are None when they are the store's own ends, so such a link follows the store as it grows.
+    """
+    return {"entity": list(view.entities),
+            "from": [view.since.isoformat()] if view.since else [],
+            "to": [view.until.isoformat()] if view.until else []}

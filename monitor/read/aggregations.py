@@ -1,37 +1,22 @@
-"""Aggregations for the dashboard, computed in DuckDB so only what is drawn leaves the store.
+"""Aggregations for the dashboard and the CLI's timeline, computed in DuckDB so only what is drawn leaves the store.
 
-Every function takes the store and the filters and returns a small frame with the
-columns documented below (SERIES, TOP, MATRIX, SENTENCES_SHOWN).
+Every function takes the store and the filters and returns a small frame with the columns
+of its contract in monitor/schema.py (SERIES, TIMELINE, TOP, MATRIX, SENTENCES_SHOWN).
+The time series are counted here only: the dashboard's charts and `python -m monitor export
+timeline` read the same SQL, with the same default (a syndicated story once: Filters.unique_stories).
 """
 from __future__ import annotations
 
-import weakref
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
+from monitor import schema
 from monitor.read.filters import Filters, article_scope, where_clause
+from monitor.read.timeseries import trunc_unit
+from monitor.schema import MATRIX, SENTENCES_SHOWN, SERIES, TIMELINE, TOP
 from monitor.store import Store
-
-_TRUNC = {"D": "day", "W": "week", "M": "month"}  # DuckDB weeks start on Monday (ISO)
-SERIES = {
-    "period": "datetime64[us]", "name": "string", "mentions": "int64", "articles": "int64",
-    "total_articles": "int64", "share": "float64", "tone": "float64", "tone_low": "float64",
-    "tone_high": "float64", "tone_smooth": "float64",
-}
-TOP = {
-    "name": "string", "mentions": "int64", "articles": "int64", "tone": "float64",
-    "positive": "float64", "negative": "float64", "share_of_voice": "float64",
-}
-MATRIX = {"name": "string", "topic": "string", "mentions": "int64", "tone": "float64"}
-
-
-def _typed(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
-    """Return the frame with exactly `columns`, cast (a typed empty frame when empty)."""
-    if frame.empty:
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
-    return frame[list(columns)].astype(columns).reset_index(drop=True)
 
 
 def _in(column: str, values: tuple[str, ...] | list[str]) -> tuple[str, list]:
@@ -42,33 +27,8 @@ def topic_options(store: Store, f: Filters) -> pd.DataFrame:
     """Return the topics with their sentence hits under the filters (topics themselves not filtered)."""
     where, params = article_scope(store, replace(f, topics=()), "t")
     return store.query(
-        f"SELECT t.topic AS name, count(*) AS mentions FROM {_topic_rows(store)} t "
+        "SELECT t.topic AS name, count(*) AS mentions FROM topic_mentions t "
         f"WHERE {where} GROUP BY t.topic ORDER BY mentions DESC, name", params)
-
-
-# Topic hits with their article's date, outlet and story and their sentence's tone: what the
-# store's derived `topic_mentions` table holds, for stores made before it existed.
-_TOPIC_ROWS_JOINED = (
-    "(SELECT t.article_id, a.date, a.source, t.sentence_id, t.topic, t.keyword, s.tone, a.story_id, a.is_copy "
-    "FROM topic_hits t JOIN articles a USING (article_id) JOIN sentences s USING (article_id, sentence_id))")
-
-
-# Stores known to have the derived table: it is never dropped, so a store once seen with it needs no
-# look-up again (one query less per topic aggregate); a store without it is asked again, as an
-# ingest may add it meanwhile.
-_HAS_TOPIC_MENTIONS: weakref.WeakSet[Store] = weakref.WeakSet()
-
-
-def _topic_rows(store: Store) -> str:
-    """Return the SQL to read topic hits with date, outlet and tone from: the derived table when there is one."""
-    if store in _HAS_TOPIC_MENTIONS:
-        return "topic_mentions"
-    found = store.query("SELECT count(*) AS n FROM duckdb_tables() "
-                        "WHERE database_name = current_database() AND table_name = 'topic_mentions'")
-    if not int(found["n"].iloc[0]):
-        return _TOPIC_ROWS_JOINED
-    _HAS_TOPIC_MENTIONS.add(store)
-    return "topic_mentions"
 
 
 def source_options(store: Store) -> list[str]:
@@ -86,14 +46,14 @@ def period_totals(store: Store, f: Filters, freq: str) -> pd.DataFrame:
     """Return all articles per period under the filters except the entity filter (the normalisation base)."""
     where, params = where_clause(store, replace(f, entities=(), entity_types=()), "a", False)
     return store.query(
-        f"SELECT date_trunc('{_TRUNC[freq]}', a.date) AS period, count(*) AS total_articles "
+        f"SELECT date_trunc('{trunc_unit(freq)}', a.date) AS period, count(*) AS total_articles "
         f"FROM articles a WHERE {where} AND a.date IS NOT NULL GROUP BY period", params)
 
 
 def _finish_series(raw: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
     """Add the normalised share and the 95% tone interval to per-period counts."""
     if raw.empty:
-        return _typed(raw, SERIES)
+        return schema.empty(SERIES)
     out = raw.merge(totals, on="period", how="left")
     out["total_articles"] = out["total_articles"].fillna(out["articles"]).astype("int64")
     out["share"] = out["articles"] / out["total_articles"].clip(lower=1)
@@ -101,25 +61,38 @@ def _finish_series(raw: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
     out["tone_low"] = (out["tone"] - half).clip(lower=-1.0)
     out["tone_high"] = (out["tone"] + half).clip(upper=1.0)
     out["tone_smooth"] = out["tone"]
-    return _typed(out.sort_values(["name", "period"]), SERIES)
+    return schema.conform(out.sort_values(["name", "period"]), SERIES, "series")
 
 
-def entity_series(store: Store, f: Filters, freq: str, names: list[str],
+def entity_series(store: Store, f: Filters, freq: str, names: list[str] | None,
                   totals: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return SERIES for the named entities: mentions, articles, share and tone per period.
 
+    `names` None: every entity the filters keep (f.entities, f.entity_types; all when empty).
     `totals` is period_totals(store, f, freq) when the caller has it already (saves a query).
     """
-    if not names:
-        return _typed(pd.DataFrame(), SERIES)
-    where, params = where_clause(store, replace(f, entities=(), entity_types=()), "m", True)
-    clause, names_params = _in("m.entity", names)
+    if names is not None and not names:
+        return schema.empty(SERIES)
+    scope = f if names is None else replace(f, entities=(), entity_types=())
+    where, params = where_clause(store, scope, "m", True)
+    clause, names_params = _in("m.entity", names) if names else ("TRUE", [])
     raw = store.query(
-        f"SELECT date_trunc('{_TRUNC[freq]}', m.date) AS period, m.entity AS name, count(*) AS mentions, "
+        f"SELECT date_trunc('{trunc_unit(freq)}', m.date) AS period, m.entity AS name, count(*) AS mentions, "
         "count(DISTINCT m.article_id) AS articles, avg(m.tone) AS tone, stddev_samp(m.tone) AS sd "
         f"FROM mentions m WHERE {where} AND {clause} AND m.date IS NOT NULL GROUP BY period, name",
         params + names_params)
     return _finish_series(raw, period_totals(store, f, freq) if totals is None else totals)
+
+
+def timeline(store: Store, f: Filters, freq: str) -> pd.DataFrame:
+    """Return TIMELINE, the CLI's `export timeline`: entity_series of every entity the filters keep,
+    `name` called `entity`, by period then entity.
+
+    The same numbers as the dashboard's series for the same filters: a syndicated story counts
+    once when f.unique_stories (the CLI's default), every copy otherwise (`--all-copies`).
+    """
+    series = entity_series(store, f, freq, None).rename(columns={"name": "entity"})
+    return schema.conform(series.sort_values(["period", "entity"]), TIMELINE, "timeline")
 
 
 def topic_series(store: Store, f: Filters, freq: str, topics: list[str],
@@ -129,13 +102,13 @@ def topic_series(store: Store, f: Filters, freq: str, topics: list[str],
     `totals` is period_totals(store, f without entities, freq) when the caller has it already.
     """
     if not topics:
-        return _typed(pd.DataFrame(), SERIES)
+        return schema.empty(SERIES)
     where, params = article_scope(store, replace(f, topics=()), "t")
     clause, topic_params = _in("t.topic", topics)
     raw = store.query(
-        f"SELECT date_trunc('{_TRUNC[freq]}', t.date) AS period, t.topic AS name, count(*) AS mentions, "
+        f"SELECT date_trunc('{trunc_unit(freq)}', t.date) AS period, t.topic AS name, count(*) AS mentions, "
         "count(DISTINCT t.article_id) AS articles, avg(t.tone) AS tone, stddev_samp(t.tone) AS sd "
-        f"FROM {_topic_rows(store)} t WHERE {where} AND {clause} AND t.date IS NOT NULL GROUP BY period, name",
+        f"FROM topic_mentions t WHERE {where} AND {clause} AND t.date IS NOT NULL GROUP BY period, name",
         params + topic_params)
     return _finish_series(raw, period_totals(store, replace(f, entities=()), freq) if totals is None else totals)
 
@@ -177,7 +150,7 @@ def _entity_rows(store: Store, f: Filters, entity_type: str, names: list[str] | 
 def _with_voice(frame: pd.DataFrame) -> pd.DataFrame:
     """Return TOP: the rows with share_of_voice, each one's mentions as a share of all of theirs."""
     frame = frame.assign(share_of_voice=frame["mentions"] / max(int(frame["mentions"].sum()), 1))
-    return _typed(frame, TOP)
+    return schema.conform(frame, TOP, "top")
 
 
 def voice_from_top(top: pd.DataFrame, names: list[str]) -> pd.DataFrame | None:
@@ -190,13 +163,13 @@ def voice_from_top(top: pd.DataFrame, names: list[str]) -> pd.DataFrame | None:
     if len(rows) != len(set(names)):
         return None
     rows = rows.assign(share_of_voice=rows["mentions"] / max(int(rows["mentions"].sum()), 1))
-    return _typed(rows, TOP)
+    return schema.conform(rows, TOP, "top")
 
 
 def entity_topic_matrix(store: Store, f: Filters, names: list[str]) -> pd.DataFrame:
     """Return MATRIX: per entity and topic, the sentences mentioning the entity that hit the topic."""
     if not names:
-        return _typed(pd.DataFrame(), MATRIX)
+        return schema.empty(MATRIX)
     where, params = where_clause(store, replace(f, entities=(), entity_types=()), "m", True)
     clause, names_params = _in("m.entity", names)
     topic_clause, topic_params = _in("t.topic", f.topics) if f.topics else ("TRUE", [])
@@ -205,14 +178,7 @@ def entity_topic_matrix(store: Store, f: Filters, names: list[str]) -> pd.DataFr
         "JOIN topic_hits t ON t.article_id = m.article_id AND t.sentence_id = m.sentence_id "
         f"WHERE {where} AND {clause} AND {topic_clause} GROUP BY m.entity, t.topic ORDER BY name, topic",
         params + names_params + topic_params)
-    return _typed(frame, MATRIX)
-
-
-SENTENCES_SHOWN = {
-    "date": "datetime64[us]", "source": "string", "title": "string", "url": "string", "article_id": "string",
-    "sentence_id": "int64", "text": "string", "tone": "float64", "surfaces": "string", "keywords": "string",
-    "copies": "int64",
-}
+    return schema.conform(frame, MATRIX, "matrix")
 
 
 def sentences_behind(store: Store, f: Filters, name: str | None = None, topic: str | None = None,
@@ -246,7 +212,7 @@ def sentences_behind(store: Store, f: Filters, name: str | None = None, topic: s
         f"FROM sentences s JOIN articles a USING (article_id) {' '.join(joins)} "
         f"WHERE {where} {''.join(' AND ' + c for c in conditions)} "
         "ORDER BY a.date DESC, s.article_id, s.sentence_id LIMIT ?", [*params, limit])
-    return _typed(frame, SENTENCES_SHOWN)
+    return schema.conform(frame, SENTENCES_SHOWN, "sentences_shown")
 
 
 def language_counts(store: Store, f: Filters) -> pd.DataFrame:

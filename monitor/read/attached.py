@@ -32,13 +32,7 @@ from pathlib import Path
 
 import duckdb
 
-from monitor.store import (
-    _BUSY,
-    LOCK_RETRY_SECONDS,
-    LOCK_WAIT_SECONDS,
-    Store,
-    StoreError,
-)
+from monitor.store import LOCK_RETRY_SECONDS, Store, retry_while_busy
 
 IDLE_SECONDS = 0.1
 MAX_HOLD_SECONDS = 1.0
@@ -92,24 +86,25 @@ class AttachedStore(Store):
             self._release()
 
     def _acquire(self) -> str:
-        """Join the file's attachment (attaching it if needed); retry while it is busy, like Store."""
-        deadline = time.monotonic() + LOCK_WAIT_SECONDS
-        while True:
+        """Return the alias of the file's attachment, joined (attached if needed); waits, as Store does
+        (store.retry_while_busy), while the file is busy or in the writers' turn."""
+
+        def attempt() -> str | None:
             with _lock:
-                try:
-                    alias = self._join()
-                except duckdb.Error as exc:
-                    busy = any(word in str(exc).lower() for word in _BUSY)
-                    if not busy or time.monotonic() > deadline:
-                        raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
-                    alias = None
-            if alias:
-                return alias
-            turn = _free_until.get(self._key, 0.0) - time.monotonic()
-            time.sleep(turn if 0 < turn < LOCK_RETRY_SECONDS else LOCK_RETRY_SECONDS)  # in the writers' turn: till it ends
+                return self._join()
+
+        return retry_while_busy(self.path, attempt, self._pause)
+
+    def _pause(self) -> float:
+        """Return the seconds to wait before joining again: in the writers' turn, till it ends (at most a retry)."""
+        turn = _free_until.get(self._key, 0.0) - time.monotonic()
+        return turn if 0 < turn < LOCK_RETRY_SECONDS else LOCK_RETRY_SECONDS
 
     def _join(self) -> str | None:
-        """Count one more reader and return the alias; None when readers must wait. Call with _lock held."""
+        """Count one more reader and return the alias; None when readers must wait.
+
+        Call with _lock held.
+        """
         now = time.monotonic()
         held = _attached.get(self._key)
         if held is None:

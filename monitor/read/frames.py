@@ -14,7 +14,7 @@ def articles(store: Store, f: Filters = Filters()) -> pd.DataFrame:
     """Return the articles frame (one row per article) for the filters."""
     where, params = article_scope(store, f, "a")
     frame = store.query(f"SELECT * FROM articles a WHERE {where} ORDER BY a.date, a.article_id", params)
-    frame["tone_label"] = frame["tone"].map(schema.tone_label) if len(frame) else pd.Series(dtype="string")
+    frame["tone_label"] = schema.tone_labels(frame["tone"])
     frame["topics"] = frame["topics"].fillna("")
     return schema.conform(frame, schema.ARTICLES, "articles")
 
@@ -23,22 +23,21 @@ def mentions(store: Store, f: Filters = Filters()) -> pd.DataFrame:
     """Return the mentions frame (one row per entity per sentence) for the filters."""
     where, params = where_clause(store, f, "m", with_entity=True)
     frame = store.query(f"SELECT * FROM mentions m WHERE {where}", params)
-    frame["tone_label"] = frame["tone"].map(schema.tone_label) if len(frame) else pd.Series(dtype="string")
+    frame["tone_label"] = schema.tone_labels(frame["tone"])
     frame["topics"] = frame["topics"].fillna("")
     return schema.conform(frame, schema.MENTIONS, "mentions")
 
 
 def topic_hits(store: Store, f: Filters = Filters()) -> pd.DataFrame:
     """Return the topic_hits frame (one row per topic per sentence) for the filters."""
-    where, params = article_scope(store, f, "a")
+    where, params = article_scope(store, f, "t")
     if f.topics:
         where += f" AND lower(t.topic) IN ({', '.join('?' * len(f.topics))})"
         params += [t.casefold() for t in f.topics]
-    frame = store.query(
-        "SELECT t.article_id, a.date, a.source, t.sentence_id, t.topic, t.keyword, s.tone "
-        "FROM topic_hits t JOIN articles a USING (article_id) JOIN sentences s USING (article_id, sentence_id) "
-        f"WHERE {where} ORDER BY a.date, t.article_id, t.sentence_id, t.topic", params)
-    frame["tone_label"] = frame["tone"].map(schema.tone_label) if len(frame) else pd.Series(dtype="string")
+    # topic_mentions: the store's one join of topic hits with their article and sentence
+    frame = store.query(f"SELECT * FROM topic_mentions t WHERE {where} "
+                        "ORDER BY t.date, t.article_id, t.sentence_id, t.topic", params)
+    frame["tone_label"] = schema.tone_labels(frame["tone"])
     return schema.conform(frame, schema.TOPIC_HITS, "topic_hits")
 
 
@@ -54,13 +53,14 @@ def sentences(store: Store, article_ids: list[str] | None = None) -> pd.DataFram
 
 def summary(store: Store) -> dict[str, object]:
     """Return what the store holds: counts, date range, sources, top entities and topics."""
-    one = store.query(
+    counts = store.query(
         "SELECT (SELECT count(*) FROM articles) AS articles, (SELECT count(*) FROM sentences) AS sentences, "
         "(SELECT count(*) FROM mentions) AS mentions, (SELECT count(DISTINCT entity) FROM mentions) AS entities, "
         "(SELECT count(*) FROM topic_hits) AS topic_hits, (SELECT min(date) FROM articles) AS first_date, "
         "(SELECT max(date) FROM articles) AS last_date, "
         "(SELECT count(*) FROM articles WHERE date IS NULL) AS undated, "
         "(SELECT count(DISTINCT source) FROM articles) AS sources").iloc[0].to_dict()
+    one: dict[str, object] = {str(column): value for column, value in counts.items()}
     one["top_people"] = store.query(
         "SELECT entity, count(*) AS mentions FROM mentions WHERE entity_type = 'person' "
         "GROUP BY entity ORDER BY mentions DESC, entity LIMIT 10")

@@ -1,52 +1,27 @@
-"""Pure functions over the frames: time series of mentions and tone.
+"""Period arithmetic and tone smoothing for the time series.
 
-Frames in, frames out; no store and no plotting here.
+The series themselves are counted in SQL, once, by monitor.read.aggregations (entity_series,
+topic_series, and timeline for the CLI's export); this module holds what they and the dashboard
+share about periods, and the smoothing applied to a series after it leaves the store.
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
-FREQS = {"D": "day", "W": "week", "M": "month"}
-_PERIOD_ALIAS = {"D": "D", "W": "W-SUN", "M": "M"}  # weeks end on Sunday, so start on Monday
-
-TIMELINE = {
-    "period": "datetime64[us]", "entity": "string", "mentions": "int64", "articles": "int64",
-    "tone": "float64", "tone_low": "float64", "tone_high": "float64",
-}
+FREQS = {"D": "day", "W": "week", "M": "month"}  # also DuckDB's date_trunc units; its weeks start on Monday (ISO)
 
 
-def period_start(dates: pd.Series, freq: str) -> pd.Series:
-    """Return the first day of each date's period (day, week starting Monday, or month)."""
+def trunc_unit(freq: str) -> str:
+    """Return DuckDB's date_trunc unit for a period code (D, W, M); ValueError names the codes for another."""
     if freq not in FREQS:
         raise ValueError(f"freq must be one of {sorted(FREQS)}, not {freq!r}")
-    return dates.dt.to_period(_PERIOD_ALIAS[freq]).dt.start_time.astype("datetime64[us]")
+    return FREQS[freq]
 
 
 def auto_freq(first: pd.Timestamp, last: pd.Timestamp) -> str:
     """Return the granularity that suits a span: days up to ~2 months, weeks up to ~1 year, else months."""
     days = (last - first).days if pd.notna(first) and pd.notna(last) else 0
     return "D" if days <= 62 else "W" if days <= 400 else "M"
-
-
-def timeline(mentions: pd.DataFrame, freq: str = "D", by: str = "entity") -> pd.DataFrame:
-    """Return mentions, distinct articles and mean tone with a 95% interval per period and entity.
-
-    Undated mentions are left out. The interval is mean ± 1.96 standard errors of the
-    sentence tones (zero width for a single mention).
-    """
-    dated = mentions.dropna(subset=["date"])
-    if dated.empty:
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in TIMELINE.items()})
-    frame = dated.assign(period=period_start(dated["date"], freq))
-    grouped = frame.groupby(["period", by], observed=True)
-    out = grouped.agg(mentions=("tone", "size"), articles=("article_id", "nunique"),
-                      tone=("tone", "mean"), sd=("tone", "std")).reset_index()
-    half = 1.96 * out["sd"].fillna(0.0) / np.sqrt(out["mentions"])
-    out["tone_low"] = (out["tone"] - half).clip(lower=-1.0)
-    out["tone_high"] = (out["tone"] + half).clip(upper=1.0)
-    out = out.rename(columns={by: "entity"}).drop(columns="sd")
-    return out[list(TIMELINE)].astype(TIMELINE).sort_values(["period", "entity"]).reset_index(drop=True)
 
 
 def smooth_tone(series: pd.DataFrame, window: int) -> pd.DataFrame:

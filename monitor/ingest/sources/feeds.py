@@ -5,6 +5,7 @@ import io
 import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime
+from typing import Any
 
 import feedparser
 import lxml.html
@@ -16,11 +17,14 @@ from monitor.ingest.sources.decode import BINARY, MANY_NEWLINES, decode_bytes
 from monitor.ingest.sources.model import Item, Skipped
 
 _BLOCK_TAGS = frozenset(
-    ["p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "table", "section", "article", "pre", "figure", "figcaption", "hr", "dd", "dt"]
+    ["p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "table",
+     "section", "article", "pre", "figure", "figcaption", "hr", "dd", "dt"]
 )
 _SPACES = re.compile(r"[ \t\f\v\u00a0]+")
 FEED_ROOTS = frozenset({"rss", "feed", "rdf"})
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+# One feed item as feedparser gives it: a FeedParserDict (a dict subclass) of untyped values.
+FeedEntry = dict[str, Any]
 
 
 def read_feed(data: bytes, path: str, mapping: Mapping[str, str] | None) -> Iterator[Item]:
@@ -64,7 +68,7 @@ def _xml_root_name(data: bytes) -> str | None:
     return None
 
 
-def _entry_article(entry: Mapping[str, object], where: str, source: object) -> Item:
+def _entry_article(entry: FeedEntry, where: str, source: object) -> Item:
     """Return the article of one feed item (content, else summary; title when neither)."""
     title = clean_field(entry.get("title"))
     text = _entry_text(entry)
@@ -75,7 +79,7 @@ def _entry_article(entry: Mapping[str, object], where: str, source: object) -> I
     return make_article(where, text, _entry_date(entry), "metadata", title=title, source=source, url=entry.get("link"))
 
 
-def _entry_text(entry: Mapping[str, object]) -> str:
+def _entry_text(entry: FeedEntry) -> str:
     """Return the item's text: its longest content part, else its summary, as plain text."""
     parts = [part for part in entry.get("content") or () if (part.get("value") or "").strip()]
     if parts:
@@ -92,7 +96,7 @@ def _detail_text(value: str, kind: object) -> str:
     return value
 
 
-def _entry_date(entry: Mapping[str, object]) -> datetime | None:
+def _entry_date(entry: FeedEntry) -> datetime | None:
     """Return the item's publication (else update) date, naive UTC, or None."""
     keys = ("published_parsed", "updated_parsed", "created_parsed",
             # feedparser leaves *_parsed empty for dates it cannot read (e.g. Portuguese names).

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import lxml.html
 import trafilatura
+from trafilatura.settings import Document
 
 from monitor.ingest.dates import parse_date
 from monitor.ingest.sources.article import make_article
@@ -32,8 +33,12 @@ def read_html(data: bytes, path: str, mapping: Mapping[str, str] | None) -> Iter
     except Exception as exc:  # why: lxml and trafilatura raise many kinds on broken pages
         yield Skipped(path, f"HTML could not be parsed: {type(exc).__name__}: {exc}")
         return
-    title = _prefer_headline(doc.title, tree) if doc is not None else None
-    lines = _body_lines(doc.text if doc is not None else None, title)
+    # No tree, no main text: no Document (bare_extraction gives a dict only with its deprecated as_dict).
+    if tree is None or not isinstance(doc, Document):
+        yield Skipped(path, "no main text found")
+        return
+    title = _prefer_headline(doc.title, tree)
+    lines = _body_lines(doc.text, title)
     if sum(len(line.split()) for line in lines) < MIN_HTML_WORDS:
         yield Skipped(path, "no main text found")
         return

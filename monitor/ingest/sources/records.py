@@ -61,7 +61,8 @@ def _loads(text: str, where: str, position: str) -> object:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        return Skipped(where, f"invalid JSON at {position} {exc.lineno if position == 'line' else exc.colno}: {exc.msg}")
+        at = exc.lineno if position == "line" else exc.colno
+        return Skipped(where, f"invalid JSON at {position} {at}: {exc.msg}")
     except RecursionError:
         # json recurses per nesting level: "[[[[..." thousands deep exhausts the stack.
         return Skipped(where, TOO_DEEP)
@@ -190,4 +191,5 @@ def _type_name(value: object) -> str:
         return "number"
     if value is None:
         return "null"
-    return {list: "list", dict: "object", str: "string"}.get(type(value), type(value).__name__)
+    names: dict[type, str] = {list: "list", dict: "object", str: "string"}
+    return names.get(type(value), type(value).__name__)

@@ -54,7 +54,8 @@ def read_paths(
     """
     check_mapping(mapping)
     for raw in paths:
-        if is_url(raw):
+        # Written out (not is_url alone) so that both branches know raw's type.
+        if isinstance(raw, WebInput) or (isinstance(raw, str) and is_url(raw)):
             yield from read_url(raw, fetcher)
             continue
         for item in iter_files([raw]):

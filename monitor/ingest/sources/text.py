@@ -50,10 +50,8 @@ def _split_front_matter(text: str) -> tuple[dict[str, object], str] | None:
     lines = text.lstrip("\ufeff").split("\n")
     if lines[0].strip() != "---":
         return None
-    for end, line in enumerate(lines[1:], start=1):
-        if line.strip() in _FRONT_MATTER_END:
-            break
-    else:
+    end = next((i for i, line in enumerate(lines[1:], start=1) if line.strip() in _FRONT_MATTER_END), None)
+    if end is None:
         return None
     meta: dict[str, object] = {}
     for line in lines[1:end]:

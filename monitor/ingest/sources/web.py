@@ -99,8 +99,8 @@ def complete_items(items: Iterable[Item], fetcher: Fetcher,
     date and source are kept; the page only fills in what the feed lacks. Items whose
     link is in ``known_urls`` are left out without fetching.
     """
-    items = [item for item in items if not (_needs_page(item) and item.url in known_urls)]
-    links = list(dict.fromkeys(item.url for item in items if _needs_page(item)))
+    items = [item for item in items if _page_url(item) not in known_urls]
+    links = list(dict.fromkeys(url for url in map(_page_url, items) if url is not None))
     pages = dict(zip(links, fetcher.fetch_many(links), strict=False))
     for item in items:
         if not isinstance(item, RawArticle) or not _is_summary(item):
@@ -132,10 +132,12 @@ def _is_summary(item: RawArticle) -> bool:
     return len(item.text.split()) < SUMMARY_WORDS
 
 
-def _needs_page(item: Item) -> bool:
-    """Return True for a summary-only item with an http(s) link to its page."""
-    return (isinstance(item, RawArticle) and _is_summary(item)
-            and (item.url or "").lower().startswith(("http://", "https://")))
+def _page_url(item: Item) -> str | None:
+    """Return the http(s) link of a summary-only item (its page to fetch); None for any other item."""
+    if (isinstance(item, RawArticle) and _is_summary(item)
+            and (item.url or "").lower().startswith(("http://", "https://"))):
+        return item.url
+    return None
 
 
 def _page_article(result: Fetched | FetchError, path: str) -> RawArticle | None:

@@ -1,4 +1,5 @@
-"""The dashboard's SQL aggregates: the derived topic table and its fallback agree; name resolution."""
+"""The dashboard's SQL aggregations: topics read from the store's derived table (migrated into older
+stores), name resolution, the top table and its shortcuts."""
 from __future__ import annotations
 
 import shutil
@@ -7,38 +8,62 @@ import duckdb
 import pandas as pd
 import pytest
 
-from monitor.read import aggregations
+from monitor.read import aggregations, frames
 from monitor.read.filters import Filters, resolve_entity
-from monitor.store import Store
+from monitor.store import Store, StoreError
 
 TOPIC_FILTERS = [Filters(), Filters(unique_stories=True), Filters(sources=("Lakeside Ledger",)),
-                 Filters(entities=("Tomas Brandt",)), Filters(since="2021-03-09", until="2021-03-20")]
+                 Filters(entities=("Tomas Brandt",)), Filters(since="2021-03-09", until="2021-03-20"),
+                 Filters(topics=("Economy and jobs",))]
+
+# What topic_mentions holds, joined afresh from the tables it is derived from.
+TOPIC_ROWS = ("SELECT t.article_id, a.date, a.source, t.sentence_id, t.topic, t.keyword, s.tone, a.story_id, "
+              "a.is_copy FROM topic_hits t JOIN articles a USING (article_id) "
+              "JOIN sentences s USING (article_id, sentence_id)")
 
 
 @pytest.fixture(scope="module")
-def without_derived(fiction_store, tmp_path_factory) -> Store:
-    """The fiction store as made before `topic_mentions` existed."""
+def migrated(fiction_store, tmp_path_factory) -> Store:
+    """The fiction store as made before `topic_mentions` existed (schema version 1), opened writable: migrated."""
     path = tmp_path_factory.mktemp("old") / "old.duckdb"
     shutil.copyfile(fiction_store.path, path)
     with duckdb.connect(str(path)) as con:
         con.execute("DROP TABLE topic_mentions")
+        con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    with pytest.raises(StoreError, match="schema version 1, this monitor needs 2: run `python -m monitor migrate"):
+        Store(path, read_only=True)  # readers never probe: an old store is refused, saying how to migrate it
+    assert Store(path).migrated_from == 1
     return Store(path, read_only=True)
 
 
 def test_the_store_derives_topic_mentions(fiction_store):
-    derived = fiction_store.query("SELECT count(*) AS n FROM topic_mentions")["n"].iloc[0]
+    derived = fiction_store.query(f"SELECT * FROM topic_mentions EXCEPT ALL ({TOPIC_ROWS})")
+    again = fiction_store.query(f"({TOPIC_ROWS}) EXCEPT ALL SELECT * FROM topic_mentions")
     hits = fiction_store.query("SELECT count(*) AS n FROM topic_hits")["n"].iloc[0]
-    assert derived == hits > 0
+    assert derived.empty and again.empty and hits > 0
+
+
+def test_the_topic_hits_frame_reads_the_derived_table(fiction_store):
+    for f in TOPIC_FILTERS:
+        frame = frames.topic_hits(fiction_store, f)
+        assert len(frame) and set(frame["article_id"]) <= set(frames.articles(fiction_store, f)["article_id"])
+    joined = fiction_store.query(f"SELECT * FROM ({TOPIC_ROWS}) ORDER BY date, article_id, sentence_id, topic")
+    every = frames.topic_hits(fiction_store)
+    assert every[["article_id", "sentence_id", "topic", "keyword"]].astype(object).values.tolist() == \
+        joined[["article_id", "sentence_id", "topic", "keyword"]].astype(object).values.tolist()
+    assert every["tone"].tolist() == joined["tone"].tolist()
 
 
 @pytest.mark.parametrize("f", TOPIC_FILTERS)
-def test_topic_series_and_options_agree_with_and_without_the_derived_table(fiction_store, without_derived, f):
+def test_a_migrated_store_answers_as_a_new_one(fiction_store, migrated, f):
     topics = aggregations.topic_options(fiction_store, Filters())["name"].tolist()
     assert topics
-    pd.testing.assert_frame_equal(aggregations.topic_options(fiction_store, f), aggregations.topic_options(without_derived, f))
+    assert migrated.version() == fiction_store.version()  # migrating changes no reader's data
+    pd.testing.assert_frame_equal(aggregations.topic_options(fiction_store, f), aggregations.topic_options(migrated, f))
+    pd.testing.assert_frame_equal(frames.topic_hits(fiction_store, f), frames.topic_hits(migrated, f))
     for freq in ("D", "W", "M"):
         new = aggregations.topic_series(fiction_store, f, freq, topics)
-        old = aggregations.topic_series(without_derived, f, freq, topics)
+        old = aggregations.topic_series(migrated, f, freq, topics)
         pd.testing.assert_frame_equal(new, old)
 
 
