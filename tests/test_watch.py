@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -110,6 +111,21 @@ def test_two_rounds_conditional_requests_and_errors(server: Server, tmp_path: Pa
     assert f"{courier}#1" in set(stored["path"])
 
 
+@pytest.fixture
+def ctrl_c_raises() -> Iterator[None]:
+    """SIGINT raises KeyboardInterrupt during the test, as in a terminal.
+
+    A non-interactive shell starts background jobs with SIGINT ignored, and Python then keeps it ignored:
+    a suite run that way (CI, `make test &`) would never see the simulated Ctrl-C and the watch would poll on.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.usefixtures("ctrl_c_raises")
 def test_interrupt_during_a_round_stops_cleanly(server: Server, tmp_path: Path) -> None:
     def ctrl_c_while_fetching(request, hit):
         """Ctrl-C once the feed's request is in; answer only when the test ends (or after a minute)."""
@@ -119,7 +135,8 @@ def test_interrupt_during_a_round_stops_cleanly(server: Server, tmp_path: Path) 
 
     server.routes["/slow.xml"] = ctrl_c_while_fetching
     lines: list[str] = []
-    summary = watch(Store(tmp_path / "w.duckdb"), [Feed(server.url("/slow.xml"), "Slow")], every=60,
+    # One round at most: were the Ctrl-C lost, the test would fail after the feed's minute, not poll for ever.
+    summary = watch(Store(tmp_path / "w.duckdb"), [Feed(server.url("/slow.xml"), "Slow")], every=60, rounds=1,
                     fetcher=Fetcher(QUICK), log=lines.append)
     assert summary.interrupted and summary.rounds == 0
     assert not server.answered, "the watch waited for the feed's answer instead of stopping"
