@@ -70,9 +70,14 @@ class Inline:
         """Nothing to release."""
 
 
-def _start_worker(settings_file: str) -> None:
-    """Read the settings and load the model once, when the worker process starts."""
+def _start_worker(settings_file: str, ingest_pid: int) -> None:
+    """Read the settings and load the model once, when the worker process starts.
+
+    `ingest_pid` is the ingest that started the pool, named by the ingest itself: asked here with
+    os.getppid(), a worker whose ingest was killed while it started would watch its new parent instead.
+    """
     global _SETTINGS
+    threading.Thread(target=_exit_with_parent, args=(ingest_pid,), daemon=True).start()
     # Ctrl-C reaches the whole process group: the parent stops the pool, workers must not print tracebacks.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
@@ -80,13 +85,15 @@ def _start_worker(settings_file: str) -> None:
             _SETTINGS = pickle.load(f)
     except FileNotFoundError:  # the ingest ended, and removed it, before this worker got going
         os._exit(0)
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     nlp.load_model()
     nlp.load_vader()
 
 
 def _exit_with_parent(parent: int) -> None:
-    """End this worker when the ingest that started it is gone (killed: it could not stop the pool)."""
+    """End this worker when the ingest that started it is gone (killed: it could not stop the pool).
+
+    At once when it is gone already (this worker was handed to another parent before it got here).
+    """
     while os.getppid() == parent:
         time.sleep(0.5)
     os._exit(1)
@@ -111,7 +118,7 @@ class Processes:
         with os.fdopen(fd, "wb") as f:
             pickle.dump((taxonomy, watchlist), f)
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context(START_METHOD),
-                                        initializer=_start_worker, initargs=(self.settings_file,))
+                                        initializer=_start_worker, initargs=(self.settings_file, os.getpid()))
 
     def submit(self, batch: Batch) -> Future:
         """Return the future of the batch's rows (a WorkerError once a worker has died)."""
