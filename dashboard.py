@@ -5,7 +5,6 @@ Reads top to bottom: config, cached loaders, the view from the URL, sidebar, sec
 """
 from __future__ import annotations
 
-import tempfile
 from dataclasses import replace
 from datetime import date
 from functools import partial
@@ -15,6 +14,7 @@ from typing import cast
 import pandas as pd
 import streamlit as st
 
+from dashboard_upload import upload_box
 from monitor.present import charts, export, page, viewstate
 from monitor.present.viewstate import FREQ_LABELS, IMAGE_FORMATS, KINDS, View
 from monitor.read import aggregations as agg
@@ -24,7 +24,6 @@ from monitor.read.filters import Filters
 from monitor.store import Store, StoreError, default_path
 
 st.set_page_config(page_title="Media monitor", page_icon="📰", layout="wide")
-MAX_UPLOAD_FILES = 200
 TOP_N = 5
 
 
@@ -55,49 +54,6 @@ def topic_options(f: Filters) -> pd.DataFrame:
 def image_export() -> tuple[bool, str]:
     """Whether server-side PNG/SVG works here (checked once per process)."""
     return export.image_export_available()
-
-
-def ingest_uploads(files, store_path: str) -> None:
-    """Write uploaded files to a temporary folder and ingest them with a progress bar."""
-    from monitor.ingest.pipeline import ingest
-
-    bar = st.progress(0.0, text="Reading articles…")
-    with tempfile.TemporaryDirectory() as folder:
-        for upload in files:
-            (Path(folder) / Path(upload.name).name).write_bytes(upload.getvalue())
-        done = [0]
-
-        def step(n: int) -> None:
-            done[0] += n
-            bar.progress(min(done[0] / max(len(files), 1), 1.0), text=f"{done[0]} articles read")
-
-        # One worker: the server serves every open session, and a pool per upload would take their
-        # cores and a second copy of the model; large archives go through `python -m monitor ingest`.
-        report = ingest(Store(store_path), [folder], progress=step, workers=1)
-    bar.empty()
-    st.success(f"Added {report.total('added')} articles ({report.total('unchanged')} already stored, "
-               f"{report.total('duplicates')} duplicates).")
-    for reason in report.skipped[:20]:
-        name, _, why = reason.partition(": ")
-        # Escaped: a CSV's column names or a file's name come from the file, and alerts are Markdown.
-        st.warning(f"Skipped {page.markdown_text(Path(name).name)}: {page.markdown_text(why)}")
-
-
-def upload_box(store_path: str, expanded: bool) -> None:
-    """The 'Add articles' form: upload files of any format the loader reads."""
-    from monitor.ingest.sources import (
-        SUPPORTED_SUFFIXES,  # here: it imports every reader (see sidebar_tail)
-    )
-
-    with st.expander("Add articles", expanded=expanded), st.form("upload", clear_on_submit=True):
-        files = st.file_uploader("Article files", accept_multiple_files=True, key="uploads",
-                                 type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES] + ["gz"],
-                                 help="Text, Markdown, HTML, JSON/JSONL/CSV, RSS/Atom; also gzipped.")
-        if st.form_submit_button("Ingest") and files:
-            if len(files) > MAX_UPLOAD_FILES:
-                st.error(f"At most {MAX_UPLOAD_FILES} files at a time.")
-            else:
-                ingest_uploads(files, store_path)
 
 
 # ---- the store, or how to fill it

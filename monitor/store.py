@@ -7,7 +7,7 @@ Connections are opened per operation (and retried while another process holds th
 file), so a dashboard can read between an ingest's batches.
 
 The store's schema has a version (`meta.schema_version`): opening a store writable brings an older
-one up to SCHEMA_VERSION (the _MIGRATIONS, in order, in one transaction), so readers never probe for
+one up to SCHEMA_VERSION (the migrations in monitor/tables.py, in order, in one transaction), so readers never probe for
 tables; a read-only open of an older store is refused with the command that migrates it.
 `meta.version` moves only when a write changed a table: readers cache by it.
 """
@@ -23,7 +23,9 @@ from typing import TypeVar
 import duckdb
 import pandas as pd
 
+from monitor import tables as ddl
 from monitor.settings import default_file, settings_path
+from monitor.tables import SCHEMA_VERSION
 
 T = TypeVar("T")
 DEFAULT_PATH = default_file("store")
@@ -38,56 +40,6 @@ LOCK_RETRY_SECONDS = 0.05
 # ("already attached"). All pass when that connection closes.
 _BUSY = ("lock", "different configuration", "already attached")
 
-_TABLES = """
-CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
-CREATE TABLE IF NOT EXISTS articles (
-    article_id VARCHAR PRIMARY KEY, date TIMESTAMP, date_origin VARCHAR, source VARCHAR,
-    title VARCHAR, url VARCHAR, path VARCHAR, n_sentences BIGINT, tone DOUBLE, topics VARCHAR,
-    language VARCHAR, text_origin VARCHAR, story_id VARCHAR, copies BIGINT DEFAULT 1,
-    is_copy BOOLEAN DEFAULT FALSE, signature BLOB, text VARCHAR, ingested_at TIMESTAMP);
-CREATE TABLE IF NOT EXISTS sentences (article_id VARCHAR, sentence_id BIGINT, text VARCHAR, tone DOUBLE);
-CREATE TABLE IF NOT EXISTS raw_mentions (
-    article_id VARCHAR, sentence_id BIGINT, start_char INTEGER, end_char INTEGER,
-    surface VARCHAR, name VARCHAR, label VARCHAR, origin VARCHAR);
-CREATE TABLE IF NOT EXISTS topic_hits (article_id VARCHAR, sentence_id BIGINT, topic VARCHAR, keyword VARCHAR);
-CREATE TABLE IF NOT EXISTS entity_map (name VARCHAR, key VARCHAR, entity VARCHAR, entity_type VARCHAR);
-"""
-
-# The derived tables, rebuilt whole from the tables above (every reader reads these, never their joins).
-# `mentions`: one row per entity per sentence: two spellings of one person in a sentence count once.
-_MENTIONS = """
-CREATE OR REPLACE TABLE mentions AS
-SELECT r.article_id, a.date, a.source, r.sentence_id, m.entity, m.entity_type, r.surface,
-       s.tone, a.topics, r.start_char, r.end_char, a.story_id, a.is_copy
-FROM raw_mentions r
-JOIN entity_map m USING (name)
-JOIN articles a USING (article_id)
-JOIN sentences s USING (article_id, sentence_id)
-QUALIFY row_number() OVER (PARTITION BY r.article_id, r.sentence_id, m.entity ORDER BY r.start_char) = 1
-ORDER BY a.date, r.article_id, r.sentence_id, r.start_char
-"""
-
-# `topic_mentions`: one row per topic hit with its article's date, outlet and story and its sentence's
-# tone, the only place topic hits are joined to them: the topic_hits frame and the dashboard's topic
-# charts read this one table instead of joining three (a topic series: 23 -> 7 ms at 100,000 articles,
-# a store from bench/build_store.py).
-_TOPIC_MENTIONS = """
-CREATE OR REPLACE TABLE topic_mentions AS
-SELECT t.article_id, a.date, a.source, t.sentence_id, t.topic, t.keyword, s.tone, a.story_id, a.is_copy
-FROM topic_hits t
-JOIN articles a USING (article_id)
-JOIN sentences s USING (article_id, sentence_id)
-ORDER BY a.date, t.article_id, t.sentence_id, t.topic
-"""
-_DERIVED = _MENTIONS + ";\n" + _TOPIC_MENTIONS
-
-# Step N takes a store at schema version N to N + 1; they run in order, in the transaction of a writable
-# open (Store._open_schema). A new store is created at the last version (_TABLES, then _DERIVED).
-# Add a step when the tables change; a step may rebuild a derived table with today's SQL.
-_MIGRATIONS: tuple[str, ...] = (
-    _TOPIC_MENTIONS,  # 1 -> 2: stores made before `topic_mentions` existed lack it
-)
-SCHEMA_VERSION = len(_MIGRATIONS) + 1
 
 
 _BUMP_VERSION = "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'version'"
@@ -137,16 +89,6 @@ def retry_while_busy(path: str, attempt: Callable[[], T | None], pause: Callable
         time.sleep(pause() if pause is not None else LOCK_RETRY_SECONDS)
 
 
-def _schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
-    """Return the store's schema version, or None for a file without one (new, or not a store)."""
-    try:
-        # fetchall, not fetchone: DuckDB refuses the next statement while a result is unfinished
-        rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
-    except duckdb.CatalogException:  # no meta table: an empty file
-        return None
-    return int(rows[0][0]) if rows else None
-
-
 @dataclass
 class _Write:
     """A write in progress: its connection, and whether it changed a table (only then the version moves)."""
@@ -193,13 +135,13 @@ class Store:
         whose migration fails (rolled back).
         """
         with _atomic(con, f"{self.path}: cannot open the store"):
-            con.execute(_TABLES)
-            found = _schema_version(con)
+            con.execute(ddl.TABLES)
+            found = ddl.schema_version(con)
             if found is None:
                 con.execute("INSERT INTO meta VALUES ('schema_version', ?), ('version', '0')", [str(SCHEMA_VERSION)])
                 _derive(con)
             elif 1 <= found < SCHEMA_VERSION:
-                for step in _MIGRATIONS[found - 1:]:
+                for step in ddl.MIGRATIONS[found - 1:]:
                     con.execute(step)
                 con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
             self._check_schema(con)
@@ -207,7 +149,7 @@ class Store:
 
     def _check_schema(self, con: duckdb.DuckDBPyConnection) -> None:
         """Raise StoreError unless the store is at SCHEMA_VERSION, saying what to do about it."""
-        found = _schema_version(con)
+        found = ddl.schema_version(con)
         if found == SCHEMA_VERSION:
             return
         if found is not None and found < SCHEMA_VERSION:
@@ -357,7 +299,7 @@ class Store:
 
 def _derive(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild the derived tables (mentions, topic_mentions) from the tables they are made from."""
-    con.execute(_DERIVED)
+    con.execute(ddl.DERIVED)
     con.execute("DELETE FROM meta WHERE key = ?", [DERIVED_STALE])
 
 

@@ -28,13 +28,13 @@ def streamlit_option(name: str) -> str:
     return done.stdout.strip()
 
 
-def dashboard_constant(name: str) -> object:
-    """Return a module-level constant of dashboard.py without running the app."""
-    tree = ast.parse((ROOT / "dashboard.py").read_text(encoding="utf-8"))
+def dashboard_constant(name: str, module: str = "dashboard_upload.py") -> object:
+    """Return a module-level constant of the dashboard's code (a file beside dashboard.py) without running the app."""
+    tree = ast.parse((ROOT / module).read_text(encoding="utf-8"))
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
             return ast.literal_eval(node.value)
-    raise AssertionError(f"dashboard.py has no {name}")
+    raise AssertionError(f"{module} has no {name}")
 
 
 def test_config_binds_to_loopback_and_caps_uploads():

@@ -337,14 +337,14 @@ def test_cli_dask_with_no_scheduler_is_a_clear_error(corpus, tmp_path):
 
 
 _WORKER_OF_A_GONE_INGEST = """
-import pickle, sys, tempfile, time
+import pickle, sys, threading
 from monitor.ingest.runners import _start_worker
 from monitor.ingest.topics import Taxonomy
 from monitor.ingest.watchlist import Watchlist
-with tempfile.NamedTemporaryFile(suffix=".pickle", delete=False) as f:
+with open(sys.argv[1], "wb") as f:
     pickle.dump((Taxonomy.load(), Watchlist.load()), f)
-_start_worker(f.name, int(sys.argv[1]))  # an ingest that is not this process's parent: gone before it started
-time.sleep(600)
+_start_worker(sys.argv[1], int(sys.argv[2]))  # an ingest that is not this process's parent: gone before it started
+threading.Event().wait()  # only the worker's watchdog ends this process (the caller's timeout guards a hang)
 """
 
 
@@ -352,6 +352,7 @@ def test_a_worker_whose_ingest_is_gone_before_it_starts_exits(tmp_path):
     """The ingest SIGKILLed while a worker was still starting: the worker must not watch its new parent."""
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()  # a pid that was an ingest's and is no longer anyone's parent here
-    out = subprocess.run([sys.executable, "-c", _WORKER_OF_A_GONE_INGEST, str(gone.pid)], cwd=ROOT,
+    settings = tmp_path / "settings.pickle"
+    out = subprocess.run([sys.executable, "-c", _WORKER_OF_A_GONE_INGEST, str(settings), str(gone.pid)], cwd=ROOT,
                          capture_output=True, text=True, timeout=300)  # only against a hang
     assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr  # 1: ended by its watchdog

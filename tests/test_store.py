@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from monitor import store as store_module
+from monitor import tables as tables_module
 from monitor.ingest.pipeline import ingest
 from monitor.store import SCHEMA_VERSION, Store, StoreError, retry_while_busy
 from tests.conftest import SEEDS
@@ -102,7 +103,7 @@ def test_a_writable_open_migrates_an_older_store_and_a_read_only_one_says_how(fi
 
 def test_a_failed_migration_leaves_the_store_as_it_was(fiction_store, tmp_path, monkeypatch):
     path = old_store(fiction_store, tmp_path / "old.duckdb")
-    monkeypatch.setattr(store_module, "_MIGRATIONS", ("SELECT * FROM no_such_table",))
+    monkeypatch.setattr(tables_module, "MIGRATIONS", ("SELECT * FROM no_such_table",))
     with pytest.raises(StoreError, match="no_such_table"):
         Store(path)
     with duckdb.connect(str(path), read_only=True) as con:
