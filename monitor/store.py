@@ -58,6 +58,10 @@ class StoreError(RuntimeError):
     """The store cannot be opened or used; the message names the file and the reason."""
 
 
+class StoreBusy(StoreError):
+    """Another process held the store for longer than LOCK_WAIT_SECONDS: trying again later may work."""
+
+
 def default_path() -> Path:
     """Return the store path from $MONITOR_STORE, else data/monitor.duckdb in the project."""
     return settings_path("store")
@@ -81,8 +85,11 @@ def retry_while_busy(path: str, attempt: Callable[[], T | None], pause: Callable
         try:
             result = attempt()
         except duckdb.Error as exc:
-            if not is_busy(exc) or time.monotonic() > deadline:
+            if not is_busy(exc):
                 raise StoreError(f"{path}: cannot open the store: {exc}") from exc
+            if time.monotonic() > deadline:
+                held = f"another process has held the store for over {LOCK_WAIT_SECONDS:g} s"
+                raise StoreBusy(f"{path}: {held}: {exc}") from exc
             result = None
         if result is not None:
             return result
