@@ -25,9 +25,11 @@ install: $(VENV)/.runtime
 
 install-test: $(VENV)/.test
 
-# Exit status 1 means some inputs were skipped (listed above it): not a failure here.
+# Exit status 1 means some inputs were skipped (listed above it): not a failure here. Any other status is
+# (2 usage, 3 the store, 4 busy, 5 settings or workers, 70 a bug: see monitor/cli.py), and make stops on it.
 ingest: install
-	$(BIN)/python -m monitor ingest seeds/ --store $(STORE) || test $$? -eq 1
+	$(BIN)/python -m monitor ingest seeds/ --store $(STORE); status=$$?; \
+	  if [ $$status -gt 1 ]; then echo "make: the ingest failed with exit status $$status" >&2; exit $$status; fi
 
 run: ingest
 	MONITOR_STORE=$(STORE) $(BIN)/python -m streamlit run dashboard.py --server.port $(PORT) \

@@ -21,7 +21,7 @@ from monitor.read import aggregations as agg
 from monitor.read import timeseries
 from monitor.read.attached import AttachedStore
 from monitor.read.filters import Filters
-from monitor.store import Store, StoreError, default_path
+from monitor.store import Store, StoreBusy, StoreError, default_path
 
 st.set_page_config(page_title="Media monitor", page_icon="📰", layout="wide")
 TOP_N = 5
@@ -58,24 +58,61 @@ def image_export() -> tuple[bool, str]:
 
 # ---- the store, or how to fill it
 store_path = str(default_path())
-store: Store | None
-store_error: StoreError | None = None
-try:
-    store = open_store(store_path)
-    version = store.version()
-except StoreError as exc:
-    store, version, store_error = None, 0, exc
+BUSY_RETRY_SECONDS = 5
+EMPTY = ("Add articles below, or from a terminal with `python -m monitor ingest PATH...` "
+         "(`make run` ingests the seed corpus).")
+FAULT = ("The store named above cannot be read, so nothing is shown; the file was left as it is. Restore it "
+         "from a backup, or point `MONITOR_STORE` at another store (a new path starts a new store), then "
+         "reload this page. `python -m monitor info --store PATH` reports on a store file.")
+
+
+def retry_busy_store(path: str) -> None:
+    """Rerun the page as soon as the store can be read again."""
+    try:
+        open_store(path).version()
+    except StoreError:
+        return  # still busy (or now broken: the rerun then says so)
+    st.rerun()
+
+
+def store_state(path: str) -> tuple[Store, int, tuple] | None:
+    """Return (store, version, (first day, last day)); or draw why there is nothing to show and return None.
+
+    Each fault is named (the StoreError's message, escaped: the path is the user's) and says what to do;
+    "empty" is said only of a store that holds no article. A busy store is retried, not reported as broken.
+    """
+    try:
+        store = open_store(path)
+        version = store.version()
+        bounds = cached("date_bounds", path, version)
+        stored = 0 if bounds != (None, None) else int(cached("language_counts", path, version, Filters())
+                                                       ["articles"].sum())
+    except StoreBusy as exc:
+        st.warning(f"{page.markdown_text(str(exc))}\n\nThe store is busy (another program is writing it): "
+                   f"retrying every {BUSY_RETRY_SECONDS} s…", icon=":material/hourglass_top:")
+        st.fragment(retry_busy_store, run_every=BUSY_RETRY_SECONDS)(path)
+        return None
+    except StoreError as exc:
+        if not Path(path).exists():  # no store yet: the first upload makes it
+            st.info(f"There is no store at {page.markdown_text(path)} yet. {EMPTY}")
+            upload_box(path, expanded=True)
+        else:
+            # A store made by an older monitor: its message says how to migrate it; else what to do in general.
+            st.error(page.markdown_text(str(exc)) + ("" if "monitor migrate" in str(exc) else f"\n\n{FAULT}"))
+        return None
+    if bounds == (None, None):
+        st.info(f"The store holds {stored:,} articles, none of them dated: the charts need dates. {EMPTY}"
+                if stored else f"The store is empty. {EMPTY}")
+        upload_box(path, expanded=True)
+        return None
+    return store, version, bounds
+
+
 st.title("Media monitor")
-if store is None and Path(store_path).exists():
-    # A store file this monitor cannot read (e.g. made by an older one: the message says how to migrate it)
-    # is not an empty store.
-    st.error(page.markdown_text(str(store_error)))
+state = store_state(store_path)
+if state is None:
     st.stop()
-if store is None or version == 0 or cached("date_bounds", store_path, version) == (None, None):
-    st.info("The store is empty. Add articles below, or from a terminal with "
-            "`python -m monitor ingest PATH...` (`make run` ingests the seed corpus), then reload this page.")
-    upload_box(store_path, expanded=True)
-    st.stop()
+store, version, (first_day, last_day) = cast(tuple[Store, int, tuple[pd.Timestamp, pd.Timestamp]], state)
 
 
 # ---- the view in the URL. The sidebar's widgets are bound to it (bind="query-params": the key is the
@@ -95,7 +132,7 @@ def read_url() -> None:
         st.query_params.from_dict(upgraded)
         st.rerun()
     st.session_state.update({"_url_read": True, "_url_entities": list(dict.fromkeys(params.get("entity", []))),
-                             "dates": viewstate.date_range(params, first_day.date(), last_day.date())})
+                             "_date_pins": viewstate.date_pins(params)})
 
 
 def write_url(view: View) -> None:
@@ -109,24 +146,35 @@ def write_url(view: View) -> None:
             del st.query_params[name]
 
 
-first_day, last_day = cached("date_bounds", store_path, version)
 all_sources = cached("source_options", store_path, version)
 read_url()
 
 
-def date_filter(sb) -> tuple[date | None, date | None]:
-    """The date range; an end at the store's own end is None (no filter), so a link follows the store as it grows.
+def date_filter(sb) -> tuple[viewstate.Pins, viewstate.Pins]:
+    """Return (the ends the user chose, the days to filter by); None is an end left to the store.
 
+    The chosen ends ("pins") live in session state, not in the widget: an end not chosen is recomputed from
+    the store on every run, so the view follows the store as it grows (an upload, a running watch) and the
+    URL never gains the day that was last when the page opened. An end the user moves is pinned, except one
+    moved to the store's own first or last day, which means "from the start" / "up to the newest".
     Kept in the URL by hand as from/to, not with bind="query-params": bound, the range is one parameter that
-    always holds both days (dates=…&dates=…), so a link "since 10 March" would pin its end to the store's last day
-    when it was made instead of following new articles in; and Streamlit drops the whole range when a day lies
-    outside the store (e.g. one rebuilt since) instead of clamping that end.
+    always holds both days (dates=…&dates=…), which would pin both ends; and Streamlit drops the whole range
+    when a day lies outside the store (e.g. one rebuilt since) instead of clamping that end.
     """
+    first, last = first_day.date(), last_day.date()
+    pins: viewstate.Pins = st.session_state.get("_date_pins", (None, None))
+    before, now = st.session_state.get("_dates_shown"), st.session_state.get("dates")
+    if before is not None and now is not None and len(now) == 2 and tuple(now) != before:
+        pins = viewstate.moved_ends(pins, before, tuple(now), first, last)
+    shown = viewstate.shown_range(pins, first, last)
+    if now is None or (len(now) == 2 and tuple(now) != shown):
+        st.session_state["dates"] = shown  # a half-picked range (one day) is left alone while the user picks
+    st.session_state.update({"_date_pins": pins, "_dates_shown": shown})
     # A range: session state holds a tuple, which date_input's overloads (no value argument) type as one date.
-    dates = cast(tuple[date, ...],
-                 sb.date_input("Dates", key="dates", min_value=first_day.date(), max_value=last_day.date()))
-    since, until = (dates[0], dates[-1]) if len(dates) else (None, None)
-    return (None if since == first_day.date() else since), (None if until == last_day.date() else until)
+    dates = cast(tuple[date, ...], sb.date_input("Dates", key="dates", min_value=first, max_value=last))
+    if len(dates) == 1:
+        return pins, (dates[0], dates[0])
+    return pins, (shown[0] if pins[0] else None, shown[1] if pins[1] else None)
 
 
 def sidebar() -> tuple[View, Filters]:
@@ -134,11 +182,11 @@ def sidebar() -> tuple[View, Filters]:
     sb = st.sidebar
     sb.header("Filters")
     kind = sb.radio("Show", list(KINDS), format_func=KINDS.get, key="kind", horizontal=True, bind="query-params")
-    since, until = date_filter(sb)
+    (since, until), (day_from, day_to) = date_filter(sb)
     sources = sb.multiselect("Outlets", all_sources, key="source", placeholder="All outlets", bind="query-params")
     all_copies = sb.toggle("Count every copy of a syndicated story", key="copies", bind="query-params",
                            help="Off: a wire story run by several outlets counts once (near-duplicates grouped).")
-    base = Filters(sources=tuple(sources), since=since, until=until, unique_stories=not all_copies)
+    base = Filters(sources=tuple(sources), since=day_from, until=day_to, unique_stories=not all_copies)
     # A bound multiselect drops, from its value and the URL, a topic that is no longer an option.
     topics = sb.multiselect("Topics", topic_options(base)["name"].tolist(), key="topic", placeholder="All topics",
                             bind="query-params")
@@ -209,12 +257,13 @@ kind_word = KINDS[view.kind].lower()
 every = cached("entity_table", store_path, version, filters, view.kind, view.min_mentions)
 ranked = every["name"].head(15).tolist()
 names = list(view.entities) or ranked[:TOP_N]
-span = (pd.Timestamp(view.since) if view.since else first_day, pd.Timestamp(view.until) if view.until else last_day)
+span = (pd.Timestamp(filters.since) if filters.since else first_day,
+        pd.Timestamp(filters.until) if filters.until else last_day)
 freq = timeseries.auto_freq(*span) if view.freq == "auto" else view.freq
 period_word = timeseries.FREQS[freq]
 colors = charts.colors_for(ranked + [n for n in names if n not in set(ranked)])
 ok_images, image_note = image_export()
-stem_filters = {"who": names[:3], "topic": list(view.topics)[:2], "from": view.since, "to": view.until}
+stem_filters = {"who": names[:3], "topic": list(view.topics)[:2], "from": filters.since, "to": filters.until}
 
 
 def chart_block(key: str, fig, frame: pd.DataFrame, caption: str):
@@ -243,7 +292,8 @@ def clicked(event) -> tuple[str, pd.Timestamp] | None:
     for point in points:
         data = point.get("customdata")
         if data and len(data) >= 2:
-            return str(data[0]), pd.Timestamp(data[1])
+            # the chart shows the name escaped for plotly (charts.plot_text): read back the name itself
+            return charts.unescape_label(str(data[0])), pd.Timestamp(data[1])
     return None
 
 

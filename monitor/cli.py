@@ -1,38 +1,66 @@
 """The command line: `python -m monitor ingest | watch | export | info | migrate`.
 
-Exit status: 0 when everything was ingested; 1 when some inputs were skipped (each
-is listed with its reason); 2 for a usage error (and `watch` with no feeds listed);
-3 when the store or a settings file cannot be used; 130 when interrupted. `watch` ends with 0 after its
-rounds or on Ctrl-C / SIGTERM.
+Exit status (the README's table says the same):
+  0    done: everything was ingested;
+  1    some inputs were skipped (each is listed with its reason); the rest is stored;
+  2    a usage error: an unknown command or option, a bad number, an export's --since/--until that is not a
+       YYYY-MM-DD day or a range that ends before it starts (and `watch` with no feeds listed); nothing touched;
+  3    the store cannot be used: none there, not this project's (another application's DuckDB file), damaged or
+       truncated, edited by hand, of another schema version, or a write failed (disk full, its write-ahead log
+       not writable). One line names the file and the cause; every batch committed before it stays stored;
+  4    the store is busy: another process held it past the wait (LOCK_WAIT_SECONDS): try again later;
+  5    something else the run needs cannot be used: a settings file (watchlist, topics), an output file,
+       the worker processes or the Dask cluster;
+  70   an unexpected error, a bug: one line, and its traceback only with MONITOR_DEBUG=1 in the environment;
+  130  interrupted (whole batches already written stay stored).
+`watch` ends with 0 after its rounds or on Ctrl-C / SIGTERM. No error ends with 1, which `make run` (and any
+script) may take for "some inputs skipped".
 """
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
-from collections.abc import Sequence
+import time
+import traceback
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 import pandas as pd
 
+from monitor.ingest.fetch import Fetcher, FetchSettings
+from monitor.ingest.network import allow_hosts_from_env, parse_allow_entry
 from monitor.ingest.pipeline import IngestReport, ingest
 from monitor.ingest.runners import DaskError, WorkerError, dask_client, default_workers
 from monitor.ingest.sources import DEFAULT_MAX_BYTES
 from monitor.ingest.sources.records import FIELDS
+from monitor.ingest.terminal import printable
 from monitor.ingest.topics import Taxonomy
 from monitor.ingest.watchlist import Watchlist, WatchlistError
 from monitor.present import export
 from monitor.read import aggregations, frames, timeseries
-from monitor.store import SCHEMA_VERSION, Store, StoreError, default_path
+from monitor.store import SCHEMA_VERSION, Store, StoreBusy, StoreError, default_path
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_STORE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_BUSY, EXIT_SETUP, EXIT_BUG = 4, 5, 70  # 70: EX_SOFTWARE of BSD's sysexits.h, "internal software error"
 EXPORTS = ("articles", "mentions", "topics", "timeline")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, its errors printable: "unrecognized arguments: ..." repeats the words given raw."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(printable(message))  # the words given, escaped: a line break in them stays visible
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m monitor", description="Media monitor: ingest and export.")
+    parser = _Parser(prog="python -m monitor", description="Media monitor: ingest and export.")
     sub = parser.add_subparsers(dest="command", required=True)
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--store", help=f"store file (default: $MONITOR_STORE or {default_path()})")
     ing = sub.add_parser("ingest", parents=[common], help="read articles into the store")
     ing.add_argument("paths", nargs="+", help="files, folders (searched recursively) or http(s) URLs")
@@ -42,7 +70,11 @@ def _parser() -> argparse.ArgumentParser:
                      help="read FIELD (text, title, date, source, url) from COLUMN in JSON/CSV input")
     ing.add_argument("--batch-size", type=_positive, default=200, metavar="N", help="articles per transaction")
     ing.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES, metavar="N",
-                     help=f"skip files larger than N bytes, after gunzip (default {DEFAULT_MAX_BYTES:,}: 50 MB)")
+                     help=f"skip files larger than N bytes, after gunzip (default {DEFAULT_MAX_BYTES:,}: 50 MB, "
+                          "as in the dashboard)")
+    ing.add_argument("--follow-symlinks", action="store_true",
+                     help="in folders, read what symbolic links point to outside the folder (default: report and "
+                          "skip them); links to pipes, devices and /proc files are never read")
     ing.add_argument("--workers", type=_positive, metavar="N",
                      help=f"processes running the NLP (default: one per core, {default_workers()} here; "
                           "1 runs it in this process)")
@@ -50,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="run the NLP on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786); "
                           "its workers need this project and its requirements installed")
     ing.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_allow_host(ing)
     _add_watch(sub, common)
     exp = sub.add_parser("export", parents=[common], help="write a frame as CSV, Parquet or JSON")
     exp.add_argument("what", choices=EXPORTS)
@@ -58,8 +91,8 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--person", action="append", default=[], help="only this entity (any spelling); repeatable")
     exp.add_argument("--topic", action="append", default=[], help="only articles with this topic; repeatable")
     exp.add_argument("--source", action="append", default=[], help="only this outlet; repeatable")
-    exp.add_argument("--since", help="first day, YYYY-MM-DD")
-    exp.add_argument("--until", help="last day, YYYY-MM-DD")
+    exp.add_argument("--since", type=_day, help="first day, YYYY-MM-DD")
+    exp.add_argument("--until", type=_day, help="last day, YYYY-MM-DD")
     exp.add_argument("--freq", choices=sorted(timeseries.FREQS), default="D", help="timeline period")
     exp.add_argument("--all-copies", action="store_true",
                      help="timeline: count every copy of a syndicated story (default: each story once, as the "
@@ -80,6 +113,28 @@ def _add_watch(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
     w.add_argument("--rounds", type=_positive, help="stop after N rounds (default: until Ctrl-C)")
     w.add_argument("--topics", help="topic taxonomy TOML (default: data/topics.toml)")
     w.add_argument("--watchlist", help="watchlist TOML (default: data/watchlist.toml)")
+    _add_allow_host(w)
+
+
+def _add_allow_host(parser: argparse.ArgumentParser) -> None:
+    """Add --allow-host: an internal host the fetcher may reach all the same (it refuses them by default)."""
+    parser.add_argument("--allow-host", action="append", default=[], type=_allow_host, metavar="HOST",
+                        help="also fetch from this internal host name, IP address or network (CIDR), refused by "
+                             "default (loopback, private, link-local...); repeatable; adds to $MONITOR_ALLOW_HOSTS")
+
+
+def _allow_host(text: str) -> str:
+    """Return an --allow-host value normalised, or a usage error."""
+    try:
+        return parse_allow_entry(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _fetch_settings(args: argparse.Namespace, also: frozenset[str] = frozenset()) -> FetchSettings:
+    """Return the fetch settings of a command: the allow-list of $MONITOR_ALLOW_HOSTS, --allow-host and ``also``
+    (the feeds file's ``allow_hosts`` for `watch`)."""
+    return FetchSettings(allow_hosts=allow_hosts_from_env() | frozenset(args.allow_host) | also)
 
 
 def _every(text: str) -> float:
@@ -90,6 +145,20 @@ def _every(text: str) -> float:
         return parse_every(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _day(text: str) -> date:
+    """Return --since/--until as a day, or a usage error (exit 2) for anything but a real YYYY-MM-DD day.
+
+    Strict on purpose: pandas would read "yesterday" or "2024" as some day, and a typo must not
+    quietly export the wrong range.
+    """
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text.strip()):
+        raise argparse.ArgumentTypeError(f"expected a day as YYYY-MM-DD, got {text!r}")
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:  # 2024-13-45: the right shape, no such day
+        raise argparse.ArgumentTypeError(f"no such day {text!r}: {exc}") from None
 
 
 def _positive(text: str) -> int:
@@ -119,16 +188,21 @@ def _mapping(pairs: Sequence[str]) -> dict[str, str]:
 def _print_report(report: IngestReport) -> None:
     """Print the per-file table and totals of an ingest to stderr."""
     err = sys.stderr
+    # Paths and reasons come from the input: printable() keeps each entry on one line, escapes shown.
     for path, r in sorted(report.files.items()):
-        line = f"  {path}: added {r.added}, unchanged {r.unchanged}, duplicates {r.duplicates}"
+        line = f"  {printable(path)}: added {r.added}, unchanged {r.unchanged}, duplicates {r.duplicates}"
         line += f", skipped {len(r.skipped)}" + (f", without a date {r.undated}" if r.undated else "")
+        line += f"; {r.capped_note()} (stored whole)" if r.capped else ""
         print(line, file=err)
+        for problem, n in sorted(r.date_problems.items()):
+            if n:
+                print(f"    date refused, stored without one: {problem} ({n})", file=err)
     for reason in report.skipped:
-        print(f"  skipped {reason}", file=err)
+        print(f"  skipped {printable(reason)}", file=err)
     other = report.other_languages()
     if other:
-        print("  stored, not analysed (language): " + ", ".join(f"{code} {n}" for code, n in other.most_common()),
-              file=err)
+        print("  stored, not analysed (language): "
+              + ", ".join(f"{printable(code)} {n}" for code, n in other.most_common()), file=err)
     print(f"added {report.total('added')}, unchanged {report.total('unchanged')}, "
           f"duplicates {report.total('duplicates')}, skipped {len(report.skipped)}, "
           f"without a date {report.total('undated')} in {report.seconds:.1f} s"
@@ -147,7 +221,8 @@ def _ingest(args: argparse.Namespace) -> int:
     with tqdm(desc="articles", unit=" art", disable=args.quiet or None, file=sys.stderr) as bar:
         report = ingest(store, args.paths, mapping=mapping, taxonomy=taxonomy,
                         watchlist=watchlist, batch_size=args.batch_size, progress=bar.update,
-                        max_bytes=args.max_bytes, workers=args.workers or default_workers(), dask=args.dask)
+                        max_bytes=args.max_bytes, workers=args.workers or default_workers(), dask=args.dask,
+                        fetch_settings=_fetch_settings(args), follow_symlinks=args.follow_symlinks)
     _print_report(report)
     return EXIT_SKIPPED if report.skipped else EXIT_OK
 
@@ -155,20 +230,41 @@ def _ingest(args: argparse.Namespace) -> int:
 def _watch(args: argparse.Namespace) -> int:
     from monitor.ingest import watch
 
-    feeds = watch.load_feeds(args.feeds)
+    found = watch.read_feeds_file(args.feeds)
+    for problem in found.problems:  # an entry that cannot be fetched is left out, not the end of the watch
+        print(f"warning: {printable(problem)}", file=sys.stderr)
+    feeds = found.feeds
     if not feeds:
-        print(f"no feeds listed in {args.feeds}: add [[feed]] tables with url = \"https://...\"", file=sys.stderr)
+        print(f"no feeds listed in {printable(args.feeds)}: add [[feed]] tables with url = \"https://...\"",
+              file=sys.stderr)
         return EXIT_USAGE
-    store, taxonomy, watchlist = Store(args.store), Taxonomy.load(args.topics), Watchlist.load(args.watchlist)
-    print(f"watching {len(feeds)} feeds every {args.every:g} s into {store.path} (Ctrl-C stops)",
+    taxonomy, watchlist = Taxonomy.load(args.topics), Watchlist.load(args.watchlist)
+    store = store_when_free(args.store, args.every)
+    print(f"watching {len(feeds)} feeds every {args.every:g} s into {printable(store.path)} (Ctrl-C stops)",
           file=sys.stderr, flush=True)
     with watch.interrupt_on_signals():
         # watch() catches the interrupt itself, logs its summary and returns.
-        watch.watch(store, feeds, every=args.every, rounds=args.rounds, taxonomy=taxonomy, watchlist=watchlist)
+        watch.watch(store, feeds, every=args.every, rounds=args.rounds, taxonomy=taxonomy, watchlist=watchlist,
+                    fetcher=Fetcher(_fetch_settings(args, found.allow_hosts)))
     return EXIT_OK
 
 
+def store_when_free(path: str | None, every: float, pause: Callable[[float], object] = time.sleep) -> Store:
+    """Return the watch's store, opened writable; while another process holds it, say so and try again every round.
+
+    A watch is left running: a store held at its start (a long ingest) is waited for like one held between rounds.
+    """
+    while True:
+        try:
+            return Store(path)
+        except StoreBusy as exc:
+            print(f"{printable(str(exc))}: trying again in {every:g} s", file=sys.stderr, flush=True)
+            pause(every)
+
+
 def _export(args: argparse.Namespace) -> int:
+    if args.since and args.until and args.since > args.until:  # before the store is opened: a usage error
+        raise UsageError(f"--since {args.since} is after --until {args.until}: the range holds no day")
     store = Store(args.store, read_only=True)
     f = frames.Filters(entities=tuple(args.person), topics=tuple(args.topic), sources=tuple(args.source),
                         since=args.since, until=args.until)
@@ -184,7 +280,7 @@ def _export(args: argparse.Namespace) -> int:
     data = export.to_bytes(frame, args.format)
     if args.output:
         Path(args.output).write_bytes(data)
-        print(f"wrote {len(frame)} rows to {args.output}", file=sys.stderr)
+        print(f"wrote {len(frame)} rows to {printable(args.output)}", file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)
     return EXIT_OK
@@ -192,15 +288,15 @@ def _export(args: argparse.Namespace) -> int:
 
 def _info(args: argparse.Namespace) -> int:
     s = frames.summary(Store(args.store, read_only=True))
-    print(f"store {s['path']} (version {s['version']})")
+    print(f"store {printable(s['path'])} (version {s['version']})")
     print(f"{s['articles']} articles from {s['sources']} sources, {s['first_date']} to {s['last_date']}"
           f" ({s['undated']} without a date)")
     print(f"{s['sentences']} sentences, {s['mentions']} mentions of {s['entities']} entities, "
           f"{s['topic_hits']} topic hits")
     people, topics = s["top_people"], s["top_topics"]
     assert isinstance(people, pd.DataFrame) and isinstance(topics, pd.DataFrame)  # summary's two tables
-    print("top people: " + ", ".join(f"{e} ({n})" for e, n in people.itertuples(index=False)))
-    print("top topics: " + ", ".join(f"{t} ({n})" for t, n in topics.itertuples(index=False)))
+    print("top people: " + ", ".join(f"{printable(e)} ({n})" for e, n in people.itertuples(index=False)))
+    print("top topics: " + ", ".join(f"{printable(t)} ({n})" for t, n in topics.itertuples(index=False)))
     return EXIT_OK
 
 
@@ -212,23 +308,42 @@ def _migrate(args: argparse.Namespace) -> int:
     store = Store(path)
     done = (f"migrated from schema version {store.migrated_from} to {SCHEMA_VERSION}" if store.migrated_from
             else f"already at schema version {SCHEMA_VERSION}")
-    print(f"store {store.path}: {done}")
+    print(f"store {printable(store.path)}: {done}")
     return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; return the exit status."""
-    args = _parser().parse_args(argv)
+    """Run one command; return its exit status (the module's docstring): one line on stderr for every error,
+    never a traceback (but with MONITOR_DEBUG=1), never 1 (some inputs skipped) for an error."""
     try:
+        args = _parser().parse_args(argv)  # a usage error exits 2 here (argparse's SystemExit)
         commands = {"ingest": _ingest, "watch": _watch, "export": _export, "info": _info, "migrate": _migrate}
         return commands[args.command](args)
     except UsageError as exc:
-        print(f"usage error: {exc}", file=sys.stderr)
+        print(f"usage error: {printable(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted: whole batches already written stay stored; run the same command again to finish",
               file=sys.stderr)
         return EXIT_INTERRUPTED
-    except (StoreError, WatchlistError, DaskError, WorkerError, ValueError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except StoreBusy as exc:
+        print(f"error: {printable(exc)} (try again later)", file=sys.stderr)
+        return EXIT_BUSY
+    except StoreError as exc:
+        print(f"error: {printable(exc)}", file=sys.stderr)
         return EXIT_STORE
+    except (WatchlistError, DaskError, WorkerError, ValueError, OSError) as exc:
+        print(f"error: {printable(exc)}", file=sys.stderr)
+        return EXIT_SETUP
+    except Exception as exc:  # the last line of defence: a bug must not end with 1, "some inputs skipped"
+        return _unexpected(exc)
+
+
+def _unexpected(exc: Exception) -> int:
+    """Print one line for an error nobody foresaw, its traceback too when $MONITOR_DEBUG is set; return EXIT_BUG."""
+    if os.environ.get("MONITOR_DEBUG"):
+        traceback.print_exception(exc, file=sys.stderr)
+    said = " ".join(f"{type(exc).__name__}: {exc}".split())
+    print(f"internal error: {printable(said)} (a bug: please report it; MONITOR_DEBUG=1 shows where it happened)",
+          file=sys.stderr)
+    return EXIT_BUG

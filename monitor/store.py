@@ -13,9 +13,12 @@ tables; a read-only open of an older store is refused with the command that migr
 """
 from __future__ import annotations
 
+import os
+import re
+import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -37,10 +40,25 @@ LOCK_RETRY_SECONDS = 0.05
 # Words of DuckDB's errors when the file is busy: another process holds its lock, or this
 # process has it open the other way (read-only vs read-write: a dashboard ingesting an
 # upload while another session reads) or is opening it in another thread right now
-# ("already attached"). All pass when that connection closes.
-_BUSY = ("lock", "different configuration", "already attached")
+# ("already attached"). All pass when that connection closes. Whole phrases, matched with the
+# file's name taken out: "lock" alone matched a damaged file's "checksum ... in block at location"
+# (and any path with "lock" in it), which was then waited on for a minute and called busy.
+_BUSY = ("could not set lock on file", "conflicting lock", "different configuration", "already attached")
+# What DuckDB's words about a failed read or write mean, for the one line the user reads (first match wins).
+_CAUSES = (
+    (("no space left on device", "file too large", "disk quota exceeded"),
+     "the disk is full (or the file size limit was reached)"),
+    (("permission denied", "read-only file system", "operation not permitted"), "permission denied"),
+    (("is a directory",), "a folder is where the file should be"),
+    (("no such file or directory",), "a file or folder it needs is missing"),
+    (("not a valid duckdb database file",), "the file is not a DuckDB database"),
+    (("could not read enough bytes", "corrupt", "checksum", "invalid block", "serialization error",
+      "failed to deserialize"), "the file is damaged or truncated"),
+)
 
-
+# A DuckDB file starts with its main header and two database headers, a 4 kB block each: a file shorter
+# than that was never a whole DuckDB file, and holds nothing.
+_HEADERS_BYTES = 3 * 4096
 
 _BUMP_VERSION = "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'version'"
 # Set in the transaction that adds articles, cleared in the one that regroups them into
@@ -52,6 +70,24 @@ DERIVED_STALE = "derived_stale"
 _SET_FLAG = "INSERT OR REPLACE INTO meta VALUES (?, '1')"
 _NAME_STATS = "SELECT name, label, count(*) AS n FROM raw_mentions GROUP BY name, label ORDER BY name, label"
 _MAP_COLUMNS = ("name", "key", "entity", "entity_type")
+
+
+# One lock per store file for the connections of this process (Store.connect). DuckDB shares one database
+# instance between the connections a process opens to a file, and opening one in a thread while another
+# thread closes the last one (duckdb 2.0) broke the next frame scan of either: "Catalog Error: Table Function
+# with name pandas_scan does not exist" (a failed write), or "Unique file handle conflict". Two writers
+# sharing the instance could also conflict mid-transaction. With the lock, threads take the file in turn,
+# as processes do (DuckDB's file lock); the dashboard's attached reads (monitor/read/attached.py) are not
+# connections of this kind and do not wait on it.
+_file_locks: dict[str, threading.RLock] = {}
+_file_locks_guard = threading.Lock()
+
+
+def _file_lock(path: str) -> threading.RLock:
+    """Return this process's lock for the store file at `path` (one per file, however it is spelt)."""
+    key = os.path.realpath(path)
+    with _file_locks_guard:
+        return _file_locks.setdefault(key, threading.RLock())
 
 
 class StoreError(RuntimeError):
@@ -67,9 +103,34 @@ def default_path() -> Path:
     return settings_path("store")
 
 
-def is_busy(exc: duckdb.Error) -> bool:
+def is_busy(exc: duckdb.Error, path: str = "") -> bool:
     """Return True when DuckDB refused the file only because another connection holds it (see _BUSY)."""
-    return any(word in str(exc).lower() for word in _BUSY)
+    words = (str(exc).replace(path, "") if path else str(exc)).lower()
+    return any(phrase in words for phrase in _BUSY)
+
+
+def cause(exc: BaseException) -> str | None:
+    """Return what a DuckDB or OS error means in words (disk full, damaged file...), or None when unknown."""
+    words = str(exc).lower()
+    found = next((meaning for phrases, meaning in _CAUSES if any(p in words for p in phrases)), None)
+    if re.search(r"\.wal\b", words):  # the file DuckDB writes each commit to first: it sits beside the store
+        return "its write-ahead log (the .wal file beside it) failed" + (f": {found}" if found else "")
+    return found
+
+
+def is_fault(exc: duckdb.Error) -> bool:
+    """Return True when a DuckDB error is the file's or the disk's fault, not the query's (a StoreError)."""
+    return isinstance(exc, (duckdb.IOException, duckdb.FatalException, duckdb.InternalException)) or \
+        cause(exc) is not None
+
+
+def fault(path: str, doing: str, exc: BaseException) -> StoreError:
+    """Return the one-line StoreError for `exc`: the store's path, what was being done, the cause in words
+    and, after it, DuckDB's own words (kept for a bug report)."""
+    said = " ".join(str(exc).split())
+    meaning = cause(exc) or ("DuckDB failed inside (a damaged file, or a bug in DuckDB)"
+                             if isinstance(exc, (duckdb.InternalException, duckdb.FatalException)) else None)
+    return StoreError(f"{path}: {doing}: {meaning} ({said})" if meaning else f"{path}: {doing}: {said}")
 
 
 def retry_while_busy(path: str, attempt: Callable[[], T | None], pause: Callable[[], float] | None = None) -> T:
@@ -85,8 +146,8 @@ def retry_while_busy(path: str, attempt: Callable[[], T | None], pause: Callable
         try:
             result = attempt()
         except duckdb.Error as exc:
-            if not is_busy(exc):
-                raise StoreError(f"{path}: cannot open the store: {exc}") from exc
+            if not is_busy(exc, path):
+                raise fault(path, "cannot open the store", exc) from exc
             if time.monotonic() > deadline:
                 held = f"another process has held the store for over {LOCK_WAIT_SECONDS:g} s"
                 raise StoreBusy(f"{path}: {held}: {exc}") from exc
@@ -112,60 +173,104 @@ class Store:
         self.read_only = read_only
         self.migrated_from: int | None = None  # the schema version a writable open found older and migrated
         self._memory = duckdb.connect(":memory:") if self.path == ":memory:" else None
-        if not read_only:
-            if self._memory is None:
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        new = self._memory is None and not os.path.lexists(self.path)
+        if self._memory is None:
+            _check_path(self.path, read_only)
+        try:
             with self.connect() as con:
-                self._open_schema(con)
-        elif self._memory is None and not Path(self.path).exists():
-            raise StoreError(f"{self.path}: no store here yet (ingest some articles first)")
-        else:
-            with self.connect() as con:
-                self._check_schema(con)
+                if read_only:
+                    self._check_schema(con)
+                else:
+                    self._open_schema(con)
+        except StoreError as exc:
+            if new and not isinstance(exc, StoreBusy):
+                _remove_if_unfinished(self.path)
+            raise
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Yield a connection, waiting while another process holds the file; closed afterwards."""
+        """Yield a connection, waiting while another process holds the file; closed afterwards.
+
+        A DuckDB error that is the file's or the disk's fault (is_fault) leaves as a one-line StoreError.
+        """
         if self._memory is not None:
             yield self._memory
             return
-        con = retry_while_busy(self.path, lambda: duckdb.connect(self.path, read_only=self.read_only))
+        lock = _file_lock(self.path)
+        # Re-entrant: a thread may open the file again inside its own connection, as before.
+        if not lock.acquire(timeout=LOCK_WAIT_SECONDS):
+            raise StoreBusy(f"{self.path}: another thread of this process has held the store for over "
+                            f"{LOCK_WAIT_SECONDS:g} s")
         try:
-            yield con
+            con = retry_while_busy(self.path, lambda: duckdb.connect(self.path, read_only=self.read_only))
+            try:
+                yield con
+            except duckdb.Error as exc:
+                if is_fault(exc):
+                    raise fault(self.path, "cannot read or write the store", exc) from exc
+                raise
+            finally:
+                con.close()
         finally:
-            con.close()
+            lock.release()
 
     def _open_schema(self, con: duckdb.DuckDBPyConnection) -> None:
         """Create a new store at SCHEMA_VERSION, or migrate an older one to it, in one transaction.
 
         A store of a newer version is refused (StoreError) and left untouched; so is any store
-        whose migration fails (rolled back).
+        whose migration fails (rolled back), and any file that is not this project's store (no table is added).
         """
-        with _atomic(con, f"{self.path}: cannot open the store"):
-            con.execute(ddl.TABLES)
-            found = ddl.schema_version(con)
+        with _atomic(con, self.path, "cannot open the store"):
+            found = self._version(con)
             if found is None:
+                con.execute(ddl.TABLES)
                 con.execute("INSERT INTO meta VALUES ('schema_version', ?), ('version', '0')", [str(SCHEMA_VERSION)])
                 _derive(con)
-            elif 1 <= found < SCHEMA_VERSION:
+            elif found < SCHEMA_VERSION:
                 for step in ddl.MIGRATIONS[found - 1:]:
                     con.execute(step)
                 con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
             self._check_schema(con)
         self.migrated_from = found if found is not None and found < SCHEMA_VERSION else None
 
+    def _version(self, con: duckdb.DuckDBPyConnection) -> int | None:
+        """Return the store's schema version, or None for a DuckDB file with no table yet (a new store).
+
+        Raises StoreError for a file with tables but no `meta.schema_version` (another application's: this
+        project's marker is what makes a store its own) and for a marker that is not a version number.
+        """
+        marker = ddl.schema_marker(con)
+        if marker is None:
+            tables = ddl.user_tables(con)
+            if tables:
+                listed = ", ".join(tables[:8]) + (f" and {len(tables) - 8} more" if len(tables) > 8 else "")
+                raise StoreError(f"{self.path}: not a media-monitor store (it has tables {listed}): "
+                                 "choose another --store")
+            return None
+        if not re.fullmatch(r"[0-9]{1,9}", marker.strip()) or int(marker) < 1:
+            raise StoreError(f"{self.path}: the store's schema version is {marker[:40]!r}, not a version number: "
+                             "it was edited by hand or damaged; ingest into a new store (--store PATH)")
+        return int(marker)
+
     def _check_schema(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Raise StoreError unless the store is at SCHEMA_VERSION, saying what to do about it."""
-        found = ddl.schema_version(con)
-        if found == SCHEMA_VERSION:
-            return
-        if found is not None and found < SCHEMA_VERSION:
+        """Raise StoreError unless the store is at SCHEMA_VERSION with every table and column of that
+        version, saying what to do about it."""
+        found = self._version(con)
+        if found is None:
+            raise StoreError(f"{self.path}: no store here yet (an empty DuckDB file: ingest some articles first)")
+        if found < SCHEMA_VERSION:
             fix = (f"run `python -m monitor migrate --store {self.path}` (or any ingest into it) to upgrade it; "
                    "nothing stored is lost")
-        else:
+        elif found > SCHEMA_VERSION:
             fix = "open it with a newer monitor, or ingest into a new store (--store PATH)"
-        raise StoreError(f"{self.path}: store schema version {found or 'none'}, this monitor needs "
-                         f"{SCHEMA_VERSION}: {fix}")
+        else:
+            problems = ddl.schema_problems(con)
+            if not problems:
+                return
+            listed = "; ".join(problems[:6]) + (f"; and {len(problems) - 6} more" if len(problems) > 6 else "")
+            raise StoreError(f"{self.path}: the store does not match its schema version {found} ({listed}): "
+                             "it was edited by hand or damaged; ingest into a new store (--store PATH)")
+        raise StoreError(f"{self.path}: store schema version {found}, this monitor needs {SCHEMA_VERSION}: {fix}")
 
     # ---- reading -------------------------------------------------------------------
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
@@ -210,7 +315,7 @@ class Store:
         The version moves only when the body leaves ``changed`` True: a rebuild that finds
         nothing to change says so, and every reader's cache (keyed on the version) stays warm.
         """
-        with self.connect() as con, _atomic(con, f"{self.path}: a write failed and was rolled back"):
+        with self.connect() as con, _atomic(con, self.path, "a write failed and was rolled back"):
             write = _Write(con)
             yield write
             if write.changed:
@@ -330,22 +435,59 @@ def _same_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) 
 
 
 @contextmanager
-def _atomic(con: duckdb.DuckDBPyConnection, failure: str) -> Iterator[None]:
+def _atomic(con: duckdb.DuckDBPyConnection, path: str, doing: str) -> Iterator[None]:
     """Run the body in one transaction: committed when it ends, rolled back when it raises.
 
-    A DuckDB error becomes a StoreError starting with `failure` (a clear line for the user: disk full, a
-    constraint), not a DuckDB traceback; anything else (Ctrl-C included) is re-raised after the rollback.
+    A DuckDB error becomes a StoreError naming `path`, what was being done (`doing`) and the cause in words
+    (a clear line for the user: disk full, a constraint), not a DuckDB traceback; anything else (Ctrl-C
+    included) is re-raised after the rollback.
     """
     con.execute("BEGIN TRANSACTION")
     try:
         yield
         con.execute("COMMIT")
     except duckdb.Error as exc:
-        con.execute("ROLLBACK")
-        raise StoreError(f"{failure}: {exc}") from exc
+        _rollback(con)
+        raise fault(path, doing, exc) from exc
     except BaseException:
-        con.execute("ROLLBACK")
+        _rollback(con)
         raise
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the open transaction. A COMMIT that failed (disk full, the WAL not writable) has ended it
+    already, and DuckDB then refuses ROLLBACK: nothing of that transaction was stored, so that refusal is
+    no news, and raising it would hide the failure that matters (it did: a traceback for a full disk)."""
+    with suppress(duckdb.Error):
+        con.execute("ROLLBACK")
+
+
+def _remove_if_unfinished(path: str) -> None:
+    """Remove what a failed creation of a new store left: a file shorter than DuckDB's headers (the disk was
+    full before they were written), which would refuse every later open as "not a DuckDB database". A file
+    with whole headers is never removed: it opens, and may hold what another process stored meanwhile."""
+    with suppress(OSError):
+        if os.path.getsize(path) < _HEADERS_BYTES:
+            os.remove(path)
+
+
+def _check_path(path: str, read_only: bool) -> None:
+    """Raise StoreError for a path DuckDB would refuse in obscure words (a folder, an empty file, none to
+    read), or whose folder cannot be made; make the folder of a new writable store."""
+    where = Path(path)
+    try:
+        if where.is_dir():
+            raise StoreError(f"{path}: cannot open the store: it is a folder, not a store file: "
+                             "choose another --store")
+        if not where.exists():
+            if read_only:
+                raise StoreError(f"{path}: no store here yet (ingest some articles first)")
+            where.parent.mkdir(parents=True, exist_ok=True)
+        elif where.stat().st_size == 0:
+            raise StoreError(f"{path}: cannot open the store: the file is empty (0 bytes), not a DuckDB "
+                             "database: delete it or choose another --store")
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot open the store: {exc.strerror or exc}") from exc
 
 
 def _already_stored(con: duckdb.DuckDBPyConnection, articles: pd.DataFrame | None) -> set[str]:

@@ -1,9 +1,12 @@
 """The store's tables: what each holds, the derived ones rebuilt from them, and the schema's migrations.
 
-SQL only (the Store in monitor/store.py runs it): a new store is created with TABLES then DERIVED; an older
-one is brought to SCHEMA_VERSION by the MIGRATIONS, in order.
+SQL, and the looks at a file that say whether it is a store and a whole one (the Store in monitor/store.py
+runs them): a new store is created with TABLES then DERIVED; an older one is brought to SCHEMA_VERSION by the
+MIGRATIONS, in order; `meta.schema_version` marks a file as this project's store.
 """
 from __future__ import annotations
+
+import functools
 
 import duckdb
 
@@ -59,11 +62,64 @@ MIGRATIONS: tuple[str, ...] = (
 SCHEMA_VERSION = len(MIGRATIONS) + 1
 
 
-def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
-    """Return the store's schema version, or None for a file without one (new, or not a store)."""
-    try:
-        # fetchall, not fetchone: DuckDB refuses the next statement while a result is unfinished
-        rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
-    except duckdb.CatalogException:  # no meta table: an empty file
+def schema_marker(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Return `meta.schema_version` as written, or None for a file without one (new, or not this project's
+    store: no `meta` table, or a `meta` of another application without our columns)."""
+    # Looked up, not tried: a failed query inside the opening transaction would abort it.
+    if not {"key", "value"} <= set(_columns(con, "meta").get("meta", {})):
         return None
-    return int(rows[0][0]) if rows else None
+    # fetchall, not fetchone: DuckDB refuses the next statement while a result is unfinished
+    rows = con.execute("SELECT CAST(value AS VARCHAR) FROM meta WHERE CAST(key AS VARCHAR) = 'schema_version'"
+                       ).fetchall()
+    return rows[0][0] if rows and rows[0][0] is not None else None
+
+
+def user_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Return the names of the tables and views in the connection's database (schema.name outside `main`)."""
+    rows = con.execute(
+        "SELECT schema_name, table_name AS name FROM duckdb_tables() WHERE database_name = current_database() "
+        "UNION ALL SELECT schema_name, view_name FROM duckdb_views() "
+        "WHERE database_name = current_database() AND NOT internal ORDER BY 1, 2").fetchall()
+    return [name if schema == "main" else f"{schema}.{name}" for schema, name in rows]
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str | None = None) -> dict[str, dict[str, str]]:
+    """Return table -> column -> type for the `main` schema of the connection's database (only `table`'s
+    when given)."""
+    rows = con.execute("SELECT table_name, column_name, data_type FROM duckdb_columns() "
+                       "WHERE database_name = current_database() AND schema_name = 'main' "
+                       "AND (? IS NULL OR table_name = ?)", [table, table]).fetchall()
+    out: dict[str, dict[str, str]] = {}
+    for table, column, kind in rows:
+        out.setdefault(table, {})[column] = kind
+    return out
+
+
+@functools.cache
+def expected_columns() -> dict[str, dict[str, str]]:
+    """Return table -> column -> type of a store at SCHEMA_VERSION (a new one, made once in memory)."""
+    with duckdb.connect(":memory:") as con:
+        con.execute(TABLES)
+        con.execute(DERIVED)
+        return _columns(con)
+
+
+def schema_problems(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Return what the store lacks, or holds with another type, of a store at SCHEMA_VERSION ("no table
+    sentences", "no column articles.tone", "articles.date is VARCHAR, not TIMESTAMP"); empty when nothing.
+
+    Tables and columns a store has beyond these are left alone (a user's own notes do no harm).
+    """
+    have = _columns(con)
+    problems = []
+    for table, columns in expected_columns().items():
+        if table not in have:
+            problems.append(f"no table {table}")
+            continue
+        for column, kind in columns.items():
+            found = have[table].get(column)
+            if found is None:
+                problems.append(f"no column {table}.{column}")
+            elif found != kind:
+                problems.append(f"{table}.{column} is {found}, not {kind}")
+    return problems

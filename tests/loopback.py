@@ -4,6 +4,10 @@ Loaded as a pytest plugin (``pytest_plugins`` in tests/conftest.py): the ``serve
 there for any test that asks for it, and ``loopback_only`` guards every test. Helpers (``Server``,
 ``static``, the fictional sites) are imported by name.
 
+The fetcher refuses loopback by default (its network policy): a test that fetches from these
+servers says so explicitly, with ``ALLOW_LOOPBACK`` in its FetchSettings (``Server.settings``)
+or the ``allow_loopback`` fixture (``MONITOR_ALLOW_HOSTS=127.0.0.1`` for default fetchers and CLI runs).
+
 Routes map a path to a function ``(request, hit) -> (status, headers, body)``; ``hit`` counts
 the requests to that path from 1. Every request's path and headers are recorded on arrival, and
 again in ``answered`` once its route has returned, before a byte of the answer is sent.
@@ -25,9 +29,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from monitor.ingest.fetch import FetchSettings
+from monitor.ingest.network import ALLOW_ENV
+
 Answer = tuple[int, dict[str, str], bytes]
 Route = Callable[["Request", int], Answer]
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+ALLOW_LOOPBACK = frozenset({"127.0.0.1"})  # the allow-list entry that opens these servers to the fetcher
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,11 @@ class Server:
     def url(self, path: str) -> str:
         """Return the loopback URL of a path."""
         return f"http://127.0.0.1:{self.port}{path}"
+
+    @staticmethod
+    def settings(**kwargs: object) -> FetchSettings:
+        """Return FetchSettings (``kwargs`` as given) that allow loopback, so the fetcher may reach this server."""
+        return FetchSettings(allow_hosts=ALLOW_LOOPBACK, **kwargs)  # type: ignore[arg-type]
 
     def hits(self, path: str) -> list[Request]:
         """Return the requests made to one path."""
@@ -213,6 +226,12 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     monkeypatch.setattr(socket.socket, "connect", connect)
+
+
+@pytest.fixture
+def allow_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Allow the fetcher to reach 127.0.0.1 for this test: ``MONITOR_ALLOW_HOSTS=127.0.0.1`` (default fetchers, CLI)."""
+    monkeypatch.setenv(ALLOW_ENV, ",".join(ALLOW_LOOPBACK))
 
 
 def free_port() -> int:

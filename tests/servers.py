@@ -32,7 +32,8 @@ from tests.conftest import ROOT
 HEADLESS = ["--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
             "--server.fileWatcherType", "none"]
 START_SECONDS = 120          # only against a hung start: a server is healthy in ~1 s here, and a dead one fails at once
-WAIT_MS = 60_000             # the browser tests' waits: generous, each ends as soon as its condition holds
+WAIT_MS = 180_000            # the browser tests' waits: generous (a loaded 2-core machine took over 60 s for one
+                             # download), each ends as soon as its condition holds
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 

@@ -69,7 +69,7 @@ CASES: dict[str, tuple[str, str, datetime | None]] = {
     "dates.json#1": (STORED, "JSON garbage date.", None),
     "dates.json#2": (STORED, "JSON future date.", None),
     "dates.json#3": (STORED, "JSON old date.", None),
-    "dangling.txt": (SKIPPED, "cannot read: No such file or directory", None),
+    "dangling.txt": (SKIPPED, "nowhere.txt, which does not exist", None),
     "folder.txt/inside.txt": (STORED, "Inside a folder.", datetime(2021, 3, 9)),
     "huge.txt": (SKIPPED, f"larger than the {DEFAULT_MAX_BYTES:,} byte limit", None),
     "surrogates.json": (STORED, "Mara \ufffd Velloso spoke", None),

@@ -17,6 +17,7 @@ import urllib.parse
 import pytest
 
 from monitor.ingest.pipeline import ingest
+from monitor.ingest.topics import Taxonomy
 from monitor.ingest.watchlist import Watchlist
 from monitor.store import Store
 from tests.loopback import Server, running, static
@@ -37,7 +38,15 @@ LINK_TEXT = ("Mara Velloso shared <a id=injected-link href=\"javascript:alert('a
 # Pinned by the watchlist: what a name would look like if markup could get into one.
 HTML_NAME = "Tomas <img id=injected-name src=x onerror=\"alert('name')\"> Brandt"
 MARKDOWN_NAME = "Ines [Okafor](javascript:alert('md-name')) ![b](BEACON)"
-INJECTED_IDS = ("injected-outlet", "injected-bold", "injected-text", "injected-link", "injected-name")
+# Tags plotly itself reads in labels (<a href> a clickable link, <b>, <br>, <span style>), from the settings files:
+# a watchlist name and a topic label. And an outlet that is a bare address, which GFM links by itself.
+LINK_NAME = ("Piet <a id=injected-plotly-link href=\"javascript:alert('plotly')\">Anders</a> <b>bold</b>"
+             "<br>&lt;i&gt; www.anders.example")
+LINK_TOPIC = ("<a href=\"https://evil.example/t\">Harbour</a> <span style=\"font-size:60px\">works</span> "
+              "[x](http://evil.example) &amp;")
+URL_OUTLET = "www.northbridge-ledger.example"
+INJECTED_IDS = ("injected-outlet", "injected-bold", "injected-text", "injected-link", "injected-name",
+                "injected-plotly-link")
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +70,8 @@ def hostile_articles(beacon_url: str) -> list[dict[str, str]]:
          LINK_TEXT),
         ("-Velloso and Brandt", "The Northbridge Courier", "https://courier.example/b",
          "Mara Velloso met Tomas Brandt and Ines Okafor. Tomas Brandt attacked the plan. Ines Okafor praised it."),
+        ("Anders at the harbour", URL_OUTLET, "https://ledger.example/c",
+         "Piet Anders toured the harbour works. Mara Velloso joined Piet Anders at the harbour."),
     ]
     return [{"date": f"2021-03-{1 + 4 * n:02d}", "title": title, "source": source, "url": url,
              "text": f"{text} Tomas Brandt and Ines Okafor replied on day {n}."}
@@ -72,12 +83,15 @@ def hostile_store(tmp_path_factory, beacon) -> str:
     folder = tmp_path_factory.mktemp("hostile")
     (folder / "hostile.jsonl").write_text("\n".join(json.dumps(a) for a in hostile_articles(beacon[0])))
     names = {HTML_NAME: ["Tomas Brandt", "Brandt"],
-             MARKDOWN_NAME.replace("BEACON", beacon[0]): ["Ines Okafor", "Okafor"]}
+             MARKDOWN_NAME.replace("BEACON", beacon[0]): ["Ines Okafor", "Okafor"],
+             LINK_NAME: ["Piet Anders", "Anders"]}
     watchlist = Watchlist.from_dict({"entities": {name: {"type": "person", "aliases": aliases}
                                                   for name, aliases in names.items()}})
+    taxonomy = Taxonomy.from_dict({"topics": {"harbour": {"label": LINK_TOPIC, "keywords": ["harbour"]},
+                                              "tram": {"label": "Trams", "keywords": ["tram"]}}})
     path = folder / "hostile.duckdb"
-    report = ingest(Store(path), [folder], watchlist=watchlist)
-    assert report.total("added") == 4, report
+    report = ingest(Store(path), [folder], watchlist=watchlist, taxonomy=taxonomy)
+    assert report.total("added") == 5, report
     return str(path)
 
 
@@ -166,7 +180,8 @@ def test_selected_hostile_outlet_and_names_in_captions_stay_text(watched, server
     outlets = Store(hostile_store, read_only=True).query("SELECT DISTINCT source FROM articles")["source"]
     outlet = next(s for s in outlets if s.startswith("![beacon]"))
     open_view(page, server, source=outlet, entity=[HTML_NAME, "Mara Velloso"])
-    captions = page.get_by_test_id("stCaptionContainer").all_text_contents()
+    # (a bare address carries an invisible word joiner, page.markdown_text's guard against GFM's autolinks)
+    captions = [c.replace("\u2060", "") for c in page.get_by_test_id("stCaptionContainer").all_text_contents()]
     assert any(f"outlets: {outlet}" in caption for caption in captions), captions
     assert any(f"in articles mentioning {HTML_NAME}, Mara Velloso" in caption for caption in captions), captions
     assert_nothing_injected(page, dialogs, beacon[1])
@@ -187,3 +202,38 @@ def test_sentences_csv_download_neutralises_formulas(watched, server, tmp_path):
     for row in rows:
         for cell in row.values():
             assert not cell.startswith(("=", "+", "-", "@")), cell
+
+
+def assert_no_link_in_charts(page) -> None:
+    """No <a> in any chart's SVG (legend, ticks, titles, hover): plotly made no label a link."""
+    assert page.locator("[data-testid=stPlotlyChart] svg a").count() == 0
+    assert page.locator("[data-testid=stPlotlyChart] svg [style*='60px']").count() == 0
+
+
+def test_plotly_tags_in_settings_labels_show_as_text_in_legends_ticks_and_hover(watched, server, beacon):
+    """A watchlist name and a topic label with <a href>, <b>, <br>, <span style>: shown as written, no link."""
+    page, dialogs = watched
+    open_view(page, server, entity=[LINK_NAME, "Mara Velloso"])
+    charts = page.get_by_test_id("stPlotlyChart")
+    charts.first.locator(".legendtext").first.wait_for()
+    legend = charts.first.locator(".legendtext").all_text_contents()
+    assert LINK_NAME in legend, legend  # every character as written, "&lt;i&gt;" too (not decoded to "<i>")
+    # the topic charts' legends and the heatmap's ticks carry the topic label, as written
+    texts = " ".join(page.locator("[data-testid=stPlotlyChart] svg text").all_text_contents())
+    assert LINK_TOPIC in texts, texts[:2000]
+    point = charts.first.locator(".scatterlayer .trace").first.locator(".points path").first
+    point.hover(force=True)
+    page.locator(".hoverlayer .hovertext").first.wait_for()
+    assert_no_link_in_charts(page)
+    assert_nothing_injected(page, dialogs, beacon[1])
+
+
+def test_a_bare_address_as_outlet_is_not_linked_in_the_caption(watched, server, beacon):
+    page, dialogs = watched
+    open_view(page, server, source=URL_OUTLET)
+    captions = page.get_by_test_id("stCaptionContainer")
+    shown = [c.replace("\u2060", "") for c in captions.all_text_contents()]
+    assert any(f"outlets: {URL_OUTLET}" in c for c in shown), shown
+    assert captions.locator("a").count() == 0  # the old caption linked the address
+    assert page.get_by_test_id("stMain").locator("a[href*='northbridge-ledger']").count() == 0
+    assert_nothing_injected(page, dialogs, beacon[1])

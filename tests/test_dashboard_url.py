@@ -52,11 +52,13 @@ OLD_LINK_VIEWS = [
      {"topic": ["Elections and campaigns", "Taxes and public finance"], "source": "Lakeside Ledger",
       "from": "2021-03-03", "to": "2021-03-17", "norm": "false", "smooth": "3"}),
     ({"kind": "group", "freq": "M", "img": "svg"}, {"kind": "Groups", "freq": "Month", "img": "SVG"}),
-    # no organisations in the fiction store, and its days within March: the names and dates drop out, as before
+    # no organisations in the fiction store: the names drop out, as before. The link's days (all March) are kept
+    # as written, the store's days shown meanwhile: a store that grows to 31 March comes into view.
     ({"kind": "org", "topic": ["Economy and jobs"], "source": ["The Northbridge Courier"], "freq": "W", "min": 3,
       "norm": False, "smooth": 4, "img": "svg", "copies": True},
      {"kind": "Organisations", "topic": "Economy and jobs", "source": "The Northbridge Courier", "freq": "Week",
-      "min": "3", "norm": "false", "smooth": "4", "img": "SVG", "copies": "true"}),
+      "min": "3", "norm": "false", "smooth": "4", "img": "SVG", "copies": "true", "from": "2021-03-01",
+      "to": "2021-03-31"}),
 ]
 
 
@@ -87,7 +89,7 @@ HOSTILE = [
      {"topic": ["Education"]}, {"topic": "Education"}),
     ({"from": "2021-03-20", "to": "2021-03-02"}, {}, {}),
     ({"from": "2030-01-01", "to": "1999-01-01"}, {}, {}),
-    ({"from": "2030-01-01"}, {"dates": (LAST, LAST)}, {"from": "2021-03-24"}),
+    ({"from": "2030-01-01"}, {"dates": (LAST, LAST)}, {"from": "2030-01-01"}),  # a day chosen: kept as written
     ({"kind": ["", "Groups"], "freq": ["Week", "Month"], "smooth": ["3", "5"]},
      {"kind": "group", "freq": "M"}, {"kind": ["", "Groups"], "freq": ["Week", "Month"]}),
     ({"entity": "<script>alert(1)</script>", "dates": ["2021-03-05", "2021-03-06"], "norm": "1", "copies": "all"},

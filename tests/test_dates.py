@@ -8,7 +8,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.ingest.dates import dateline_date, parse_date, parse_date_prefix
+from monitor.ingest.dates import (
+    BAD_NUMBER,
+    NOT_A_DAY,
+    TOO_EARLY,
+    TOO_LATE,
+    DateReading,
+    dateline_date,
+    parse_date,
+    parse_date_prefix,
+    read_date,
+)
 
 
 @pytest.mark.parametrize(
@@ -144,3 +154,68 @@ def test_parse_date_never_raises_and_is_bounded(text: str) -> None:
     if result is not None:
         assert result.tzinfo is None
         assert datetime(1900, 1, 1) <= result <= datetime.now() + timedelta(days=3)
+
+
+# Issue 12: a date that is not plausible as written is refused with a reason, never reinterpreted.
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (20240813, datetime(2024, 8, 13)),          # a JSON integer YYYYMMDD, not 1970-08-23
+        ("20240813", datetime(2024, 8, 13)),
+        (20240813.0, datetime(2024, 8, 13)),
+        (19870227, datetime(1987, 2, 27)),
+        (1723543200, datetime(2024, 8, 13, 10)),    # Unix seconds
+        (1723543200123, datetime(2024, 8, 13, 10, 0, 0, 123000)),  # Unix milliseconds
+        ("1723543200000", datetime(2024, 8, 13, 10)),
+        (100_000_000, datetime(1973, 3, 3, 9, 46, 40)),  # the first second counted as a timestamp
+    ],
+)
+def test_numbers_are_yyyymmdd_or_unix_time(value: object, expected: datetime) -> None:
+    assert read_date(value) == DateReading(expected)
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (0, BAD_NUMBER),                 # not 1970-01-01
+        (1, BAD_NUMBER),
+        (-1723543200, BAD_NUMBER),
+        (99_999_999, NOT_A_DAY),         # 8 digits, month 99
+        (20241301, NOT_A_DAY),           # month 13
+        (20240230, NOT_A_DAY),           # 30 February
+        ("20240230", NOT_A_DAY),
+        (2024813, BAD_NUMBER),           # 7 digits
+        ("0", BAD_NUMBER),
+        (10**14, BAD_NUMBER),            # 15 digits: microseconds are no format we read
+        (float("nan"), BAD_NUMBER),
+        (float("inf"), BAD_NUMBER),
+        ("2024-13-01", NOT_A_DAY),       # not 13 January
+        ("2024-13-01T10:00:00Z", NOT_A_DAY),
+        ("2024/13/01", NOT_A_DAY),
+        ("2024.13.01", NOT_A_DAY),
+        ("2024-02-30", NOT_A_DAY),
+        ("2023-02-29", NOT_A_DAY),
+        ("18991231", TOO_EARLY),
+        ("1 Jan 1899", TOO_EARLY),
+        ("3000-01-01", TOO_LATE),
+        (32503680000, TOO_LATE),         # the year 3000 in seconds
+    ],
+)
+def test_implausible_dates_are_refused_with_a_reason(value: object, problem: str) -> None:
+    assert read_date(value) == DateReading(None, problem)
+    assert parse_date(value) is None
+
+
+def test_empty_values_are_no_date_and_no_problem() -> None:
+    assert read_date(None) == read_date("") == read_date("  ") == DateReading(None)
+
+
+def test_a_leap_day_is_a_day() -> None:
+    assert read_date("2024-02-29") == DateReading(datetime(2024, 2, 29))
+    assert read_date(20240229) == DateReading(datetime(2024, 2, 29))
+
+
+def test_an_impossible_year_first_date_is_no_header_prefix_or_dateline() -> None:
+    assert parse_date_prefix("2024-13-01 The council met") is None
+    assert dateline_date("NORTHBRIDGE, 2024-13-01 (Courier) - The council met") is None
+    assert dateline_date("NORTHBRIDGE, 2024-08-13 (Courier) - The council met") == datetime(2024, 8, 13)

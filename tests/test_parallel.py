@@ -199,7 +199,7 @@ def test_a_worker_killed_mid_batch_is_a_clear_error_and_a_rerun_finishes(corpus,
     err = proc.communicate(timeout=120)[1]
     if proc.returncode == 1:  # the ingest had already finished: nothing to check
         pytest.skip("the ingest finished before the worker was killed")
-    assert proc.returncode == 3, err
+    assert proc.returncode == 5, err  # 5: the workers failed (not the store: 3)
     assert "a worker process died" in err and "run the same command again" in err
     assert "Traceback" not in err
     assert subprocess.run(args, cwd=ROOT, capture_output=True, timeout=300).returncode == 1
@@ -318,7 +318,7 @@ def test_cli_dask_without_dask_installed_names_the_file_to_install(corpus, tmp_p
     store = tmp_path / "s.duckdb"
     status = cli.main(["ingest", str(corpus), "--store", str(store), "--dask", "tcp://127.0.0.1:8786", "--quiet"])
     err = capsys.readouterr().err
-    assert status == 3, err
+    assert status == 5, err  # 5: Dask cannot be used (not the store: 3)
     assert "--dask needs Dask, which is not installed here: pip install -r requirements-dask.txt" in err
     assert (ROOT / "requirements-dask.txt").is_file() and not store.exists()
 
@@ -331,7 +331,7 @@ def test_cli_dask_with_no_scheduler_is_a_clear_error(corpus, tmp_path):
     out = subprocess.run([sys.executable, "-m", "monitor", "ingest", str(corpus), "--store",
                           str(tmp_path / "s.duckdb"), "--dask", f"tcp://127.0.0.1:{port}", "--quiet"],
                          cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 3, out.stderr
+    assert out.returncode == 5, out.stderr  # 5: Dask cannot be used
     assert f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}" in out.stderr
     assert "Traceback" not in out.stderr
 

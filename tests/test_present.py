@@ -1,7 +1,7 @@
 """Article text on the page is shown as text: escaped, names marked, only http(s) links."""
 import re
 
-from monitor.present.page import highlight, markdown_text, safe_url, sentence_card
+from monitor.present.page import WORD_JOINER, highlight, markdown_text, safe_url, sentence_card
 
 
 def test_highlight_marks_whole_names_and_escapes_the_rest():
@@ -30,5 +30,5 @@ def test_markdown_text_leaves_no_markdown_syntax_active():
     hostile = "![beacon](http://127.0.0.1:9/b.png) [Courier](javascript:alert(1)) **s** :red[t] $x$ <i>a</i> &amp;"
     escaped = markdown_text(hostile)
     assert re.search(r"(?<!\\)[!\[\]()*:$<>&]", escaped) is None
-    assert re.sub(r"\\(.)", r"\1", escaped) == hostile  # shown exactly as written
+    assert re.sub(r"\\(.)", r"\1", escaped).replace(WORD_JOINER, "") == hostile  # shown exactly as written
     assert markdown_text("Mara Velloso") == "Mara Velloso"

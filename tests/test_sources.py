@@ -172,7 +172,7 @@ def test_legacy_and_utf16_encodings(tmp_path: Path, encoding: str, text: str) ->
 
 def test_binary_and_empty_files_are_skipped(tmp_path: Path) -> None:
     binary = write(tmp_path, "blob.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
-    assert only(binary) == Skipped(str(binary), "binary or undecodable content")
+    assert only(binary) == Skipped(str(binary), "binary or undecodable content (a PNG image)")
     empty = write(tmp_path, "empty.json", b"")
     assert only(empty) == Skipped(str(empty), "empty file")
     blank = write(tmp_path, "blank.csv", b"  \n\r\n")
@@ -199,7 +199,7 @@ def test_gzip_files_and_truncated_gzip(tmp_path: Path) -> None:
 
 
 def test_max_bytes(tmp_path: Path) -> None:
-    assert DEFAULT_MAX_BYTES == 50 * 1024 * 1024
+    assert DEFAULT_MAX_BYTES == 50 * 1000 * 1000
     plain = only(write(tmp_path, "a.txt", BODY), max_bytes=50)
     assert isinstance(plain, Skipped) and "50 byte limit" in plain.reason
     packed = only(write(tmp_path, "b.txt.gz", BODY * 20, gz=True), max_bytes=500)
@@ -228,9 +228,17 @@ def test_iter_files_order_hidden_and_missing(tmp_path: Path) -> None:
     (root / "loop").symlink_to(root)
     (root / "dangling.txt").symlink_to(tmp_path / "gone.txt")
     got = list(iter_files([root, single, tmp_path / "nope.txt"]))
-    assert got == [root / "a/b.json", root / "a/c/d.txt", root / "a/z.txt", root / "b.txt", root / "dangling.txt",
-                   Skipped(str(root / "loop"), "symbolic link to a folder, not followed"), single,
-                   Skipped(str(tmp_path / "nope.txt"), "no such file or folder")]
+    hidden = 'hidden {} (its name starts with "."), {}; name it to read it'
+    assert got == [
+        Skipped(str(root / ".git"), hidden.format("folder", "not searched")),
+        Skipped(str(root / ".hidden.txt"), hidden.format("file", "not read")),
+        Skipped(str(root / "a/.cache"), hidden.format("folder", "not searched")),
+        root / "a/b.json", root / "a/c/d.txt", root / "a/z.txt", root / "b.txt",
+        Skipped(str(root / "dangling.txt"), f"symbolic link to {tmp_path / 'gone.txt'}, which does not exist"),
+        Skipped(str(root / "loop"), f"symbolic link to the folder {root}, inside the folder {root}/ (read there), "
+                                    "not followed"),
+        single,
+        Skipped(str(tmp_path / "nope.txt"), "no such file or folder")]
 
 
 def test_read_paths_goes_on_after_bad_files(tmp_path: Path) -> None:

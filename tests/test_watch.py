@@ -20,16 +20,17 @@ from monitor.ingest.watch import (
     FeedsError,
     load_feeds,
     parse_every,
+    read_feeds_file,
     watch,
 )
 from monitor.ingest.watchlist import Watchlist
 from monitor.store import Store
 from tests.conftest import ROOT
-from tests.loopback import Server, courier_site, ledger_site
+from tests.loopback import ALLOW_LOOPBACK, Server, courier_site, ledger_site
 
 # Backoff short (retries are counted, not timed); the read timeout only a guard, the routes answer at once or
-# hold until the test ends.
-QUICK = FetchSettings(backoff=0.01, read_timeout=60.0)
+# hold until the test ends. Loopback allowed explicitly: the fetcher refuses internal hosts by default.
+QUICK = FetchSettings(backoff=0.01, read_timeout=60.0, allow_hosts=ALLOW_LOOPBACK)
 HANG_GUARD_SECONDS = 90  # only against a hung test: every wait below ends on an event long before
 COURIER_DATES = {datetime(2024, 8, 13, 15), datetime(2024, 8, 14, 7, 30), datetime(2024, 8, 15, 7)}
 LEDGER_DATES = {datetime(2024, 8, 16, 18, 15), datetime(2024, 8, 17, 10)}
@@ -68,8 +69,8 @@ def test_load_feeds(tmp_path: Path) -> None:
                                 Feed("http://ledger.example/feed.xml", "ledger.example/feed.xml")]
     assert load_feeds(DEFAULT_FEEDS) == []  # the shipped file lists no real feed
     bad = tmp_path / "bad.toml"
-    for text, problem in [('[[feed]]\nurl = "file:///etc/passwd"\n', "feed 1: file:///etc/passwd: only http"),
-                          ('[[feed]]\nname = "x"\n', "feed 1 has no url"),
+    for text, problem in [('[[feed]]\nname = "x"\n', "feed 1 has no url"),
+                          ('allow_hosts = "intranet.example"\n', "'allow_hosts' must be a list"),
                           ("[[feed]\n", "invalid TOML"),
                           ('feed = "x"\n', "must be a list")]:
         bad.write_text(text)
@@ -77,6 +78,26 @@ def test_load_feeds(tmp_path: Path) -> None:
             load_feeds(bad)
     with pytest.raises(FeedsError, match="cannot read the feeds file"):
         load_feeds(tmp_path / "none.toml")
+
+
+def test_feeds_that_cannot_be_fetched_are_reported_at_load_and_left_out(tmp_path: Path) -> None:
+    """A malformed or unfetchable feed URL costs that feed, not the watch (it used to end it: ValueError/FeedsError)."""
+    path = tmp_path / "feeds.toml"
+    path.write_text('allow_hosts = ["Intranet.example", "10.1.0.0/16"]\n'
+                    '[[feed]]\nurl = "http://[oops/"\n'
+                    '[[feed]]\nurl = "file:///etc/passwd"\n'
+                    '[[feed]]\nurl = "https://courier.example/rss"\nname = "Courier"\n'
+                    '[[feed]]\nurl = "http://ledger.example:99999/feed.xml"\n'
+                    '[[feed]]\nurl = "https:///no-host"\n')
+    found = read_feeds_file(path)
+    assert found.feeds == [Feed("https://courier.example/rss", "Courier")]
+    assert found.allow_hosts == frozenset({"intranet.example", "10.1.0.0/16"})
+    assert [p.split(": ", 2)[1] for p in found.problems] == ["feed 1", "feed 2", "feed 4", "feed 5"]
+    assert "http://[oops/: malformed URL" in found.problems[0] and found.problems[0].endswith("left out")
+    assert "file:///etc/passwd: only http and https" in found.problems[1]
+    assert "malformed URL: Port out of range" in found.problems[2]
+    assert "names no host" in found.problems[3]
+    assert load_feeds(path) == found.feeds
 
 
 # --------------------------------------------------------------------------- rounds
@@ -157,11 +178,12 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
 
 
 def _env() -> dict[str, str]:
-    """The environment without proxies: the children talk to 127.0.0.1 only."""
-    return {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    """The environment without proxies: the children talk to 127.0.0.1 only, which they are allowed to fetch."""
+    return {**{k: v for k, v in os.environ.items() if "proxy" not in k.lower()}, "MONITOR_ALLOW_HOSTS": "127.0.0.1"}
 
 
 @pytest.mark.heavy
+@pytest.mark.usefixtures("allow_loopback")
 def test_cli_ingest_urls_stores_every_item_with_its_date(server: Server, tmp_path: Path) -> None:
     store = tmp_path / "cli.duckdb"
     courier, ledger = courier_site(server), ledger_site(server)
@@ -183,7 +205,32 @@ def test_cli_watch_without_feeds_says_so(tmp_path: Path) -> None:
     assert run_cli("watch", "--every", "soon").returncode == 2
 
 
+def test_cli_watch_warns_about_a_malformed_feed_url_and_leaves_it_out(tmp_path: Path) -> None:
+    """Before: ``http://[oops/`` in the feeds file ended the watch at start (ValueError, exit 3)."""
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text('[[feed]]\nurl = "http://[oops/"\n')
+    result = run_cli("watch", "--feeds", str(feeds), "--store", str(tmp_path / "s.duckdb"), "--rounds", "1")
+    assert f"warning: {feeds}: feed 1: http://[oops/: malformed URL: Invalid IPv6 URL; left out" in result.stderr
+    assert result.returncode == 2 and "no feeds listed" in result.stderr, result.stderr
+
+
+@pytest.mark.heavy
+def test_cli_watch_fetches_the_internal_hosts_its_feeds_file_allows(server: Server, tmp_path: Path) -> None:
+    """The feeds file's ``allow_hosts`` reaches the watch's fetcher: loopback refused without it, fetched with it."""
+    courier = courier_site(server)
+    feeds = tmp_path / "feeds.toml"
+    env = {k: v for k, v in _env().items() if k != "MONITOR_ALLOW_HOSTS"}  # only the file may allow loopback
+    for allow, expected in [("", "Courier: error: refused: 127.0.0.1"), ('allow_hosts = ["127.0.0.1"]\n',
+                                                                        "Courier: 3 new")]:
+        feeds.write_text(f'{allow}[[feed]]\nurl = "{courier}"\nname = "Courier"\n')
+        result = subprocess.run([sys.executable, "-m", "monitor", "watch", "--feeds", str(feeds), "--store",
+                                 str(tmp_path / "s.duckdb"), "--rounds", "1"], cwd=ROOT, capture_output=True,
+                                text=True, timeout=120, env=env)
+        assert result.returncode == 0 and expected in result.stderr, result.stderr
+
+
 @pytest.mark.parametrize("sig, when", [(signal.SIGINT, "between rounds"), (signal.SIGTERM, "during a round")])
+@pytest.mark.usefixtures("allow_loopback")
 def test_cli_watch_stops_on_signals_with_a_summary(server: Server, tmp_path: Path, sig: int, when: str) -> None:
     feeds = tmp_path / "feeds.toml"
     if when == "between rounds":

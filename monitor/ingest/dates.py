@@ -8,14 +8,27 @@ explicitly: a bare weekday ("Monday"), a relative phrase ("2 days ago") or a yea
 alone would otherwise be completed from today's date or from a default, and a
 guessed date is worse than no date for a time series. Dates before 1900-01-01 and
 dates more than two days after now are rejected as implausible.
+
+A date that is not plausible *as written* is rejected, never reinterpreted
+(:func:`read_date` says why):
+
+* numbers (JSON integers, digit-only strings): eight digits are ``YYYYMMDD`` (20240813 is
+  13 August 2024) and must be a real calendar day; 9-11 digits are Unix seconds and 12-13
+  digits Unix milliseconds, both from 1e8 s (1973-03-03) on; anything else (0, 1, negative
+  numbers, 14+ digits, NaN) is no date;
+* a date written year first (``2024-13-01``, ``2024/02/30``) is year-month-day or nothing:
+  month 13 is not read as a day, and no other parser gets to try it;
+* an impossible day in words (``February 30, 2024``) is no date either.
 """
 from __future__ import annotations
 
 import html
+import math
 import re
 import time
 import unicodedata
 import warnings
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import dateparser
@@ -50,9 +63,32 @@ _DATE_PARSER = DateDataParser(languages=DATE_LANGUAGES, settings=_DATEPARSER_SET
 _DEFAULT_A = datetime(2000, 1, 1)
 _DEFAULT_B = datetime(2004, 2, 2)
 
-# Epoch numbers: 9-10 digits are seconds, 12-13 digits milliseconds (JavaScript).
-_EPOCH_DIGITS = re.compile(r"\d{9,10}|\d{12,13}")
+# Numbers: 8 digits are YYYYMMDD; from 1e8 (1973-03-03 in seconds) up to 1e11 Unix seconds,
+# from 1e11 up to 1e14 Unix milliseconds (JavaScript). Smaller and larger numbers are no date.
+_DIGITS = re.compile(r"\d+")
+_YYYYMMDD = range(10_000_000, 100_000_000)
+_EPOCH_FROM = 10**8
 _MS_EPOCH_ABOVE = 10**11
+_EPOCH_TO = 10**14
+# A date written year first with numbers: year-month-day, nothing else.
+_YEAR_FIRST = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d)")
+NOT_A_DATE = "not a date with day, month and year"
+NOT_A_DAY = "not a calendar day (month 1-12, a day the month has)"
+BAD_NUMBER = "a number that is neither YYYYMMDD nor Unix seconds/milliseconds from 1973 on"
+TOO_EARLY = "before 1900-01-01"
+TOO_LATE = "in the future"
+
+
+@dataclass(frozen=True)
+class DateReading:
+    """What a date field said: the date, or why a value that was there is not used.
+
+    ``date`` is a naive UTC datetime or None; ``problem`` is None when the date was read or
+    the field was empty, else a short reason from a fixed set (so a report can count them).
+    """
+
+    date: datetime | None
+    problem: str | None = None
 # Only a gate before the (slower) dateline search: a dateline with an explicit year
 # contains a four-digit number.
 _HAS_YEAR = re.compile(r"\d{4}")
@@ -68,22 +104,47 @@ MAX_PREFIX_WORDS = 6
 def parse_date(value: object) -> datetime | None:
     """Return ``value`` as a naive UTC datetime, or None when it is not a plausible date.
 
-    Accepts str, datetime, date, int/float epoch seconds (or milliseconds) and
-    ``time.struct_time`` (feedparser's ``*_parsed`` fields, which are UTC).
+    Accepts str, datetime, date, int/float numbers (YYYYMMDD, epoch seconds or
+    milliseconds: see the module's rules) and ``time.struct_time`` (feedparser's
+    ``*_parsed`` fields, which are UTC). :func:`read_date` also says why a value is refused.
     """
-    if value is None or isinstance(value, bool):
-        return None
+    return read_date(value).date
+
+
+def read_date(value: object) -> DateReading:
+    """Return the date ``value`` names, or None with the reason it is refused (empty values: no reason)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return DateReading(None)
+    if isinstance(value, bool):
+        return DateReading(None, NOT_A_DATE)
     if isinstance(value, datetime):
-        return _plausible(_to_naive_utc(value))
+        return _in_window(_to_naive_utc(value))
     if isinstance(value, date):
-        return _plausible(datetime(value.year, value.month, value.day))
+        return _in_window(datetime(value.year, value.month, value.day))
     if isinstance(value, time.struct_time):
-        return _plausible(_from_struct(value))
+        return _in_window(_from_struct(value))
     if isinstance(value, (int, float)):
-        return _plausible(_from_epoch(value))
+        found = _from_number(value)
+        return DateReading(None, found) if isinstance(found, str) else _in_window(found)
     if isinstance(value, str):
-        return _parse_metadata_text(value)
-    return None
+        return _read_text(value)
+    return DateReading(None, NOT_A_DATE)
+
+
+def _read_text(text: str) -> DateReading:
+    """Return the reading of a metadata string: its date, or the reason it has none."""
+    found = _parse_metadata_text(text)
+    if found is not None:
+        return DateReading(found)
+    stripped = _clean_metadata(text).strip()
+    if _DIGITS.fullmatch(stripped):
+        number = _from_number(int(stripped))
+        return DateReading(None, number) if isinstance(number, str) else _in_window(number)
+    if _year_first(stripped) is None:
+        return DateReading(None, NOT_A_DAY)
+    # Parsed without the plausibility window: a real date outside it is refused for that reason.
+    prefix = parse_date_prefix(stripped, any_era=True)
+    return _in_window(prefix[0]) if prefix is not None else DateReading(None, NOT_A_DATE)
 
 
 def _parse_metadata_text(text: str) -> datetime | None:
@@ -93,13 +154,18 @@ def _parse_metadata_text(text: str) -> datetime | None:
     "27-MAR-1987 00:02:59.13&#5;&#5;&#5;RM"): entities and control characters become
     spaces, and a date at the start of the string still counts.
     """
-    cleaned = _CHAR_REF.sub(lambda ref: html.unescape(ref[0]) or " ", text)
-    cleaned = "".join(" " if unicodedata.category(char) == "Cc" else char for char in cleaned)
+    cleaned = _clean_metadata(text)
     found = _parse_string(cleaned)
     if found is None:
         prefix = parse_date_prefix(cleaned)
         found = prefix[0] if prefix is not None else None
     return found
+
+
+def _clean_metadata(text: str) -> str:
+    """Return a metadata string with character references decoded and control characters as spaces."""
+    cleaned = _CHAR_REF.sub(lambda ref: html.unescape(ref[0]) or " ", text)
+    return "".join(" " if unicodedata.category(char) == "Cc" else char for char in cleaned)
 
 
 def parse_date_prefix(line: str, *, any_era: bool = False) -> tuple[datetime, str] | None:
@@ -137,9 +203,9 @@ def dateline_date(text: str) -> datetime | None:
         return None
     head = _ABBREVIATION_DOT.sub(r"\1", head)
     found = dateparser.search.search_dates(head, languages=["en"], settings=_SEARCH_SETTINGS)
-    for _, when in found or ():
+    for written, when in found or ():
         plausible = _plausible(_to_naive_utc(when))
-        if plausible is not None:
+        if plausible is not None and _agrees(written, plausible):
             return plausible
     return None
 
@@ -149,11 +215,40 @@ def _parse_string(text: str, any_era: bool = False) -> datetime | None:
     text = text.strip()
     if not text or len(text) > 100:
         return None
-    if _EPOCH_DIGITS.fullmatch(text):
-        parsed = _from_epoch(int(text))
+    if _DIGITS.fullmatch(text):
+        number = _from_number(int(text))
+        parsed = number if isinstance(number, datetime) else None
+    elif _year_first(text) is None:
+        return None  # "2024-13-01": no day-first or other reading of an impossible date
     else:
         parsed = _parse_iso(text) or _parse_dateutil(text) or _parse_dateparser(text)
+        parsed = parsed if parsed is not None and _agrees(text, parsed) else None
     return parsed if any_era else _plausible(parsed)
+
+
+def _year_first(text: str) -> date | bool | None:
+    """Return the date a year-first numeric date at the start of ``text`` names, None when impossible.
+
+    False when the text does not start with one (other forms are left to the parsers).
+    """
+    m = _YEAR_FIRST.match(text)
+    if m is None:
+        return False
+    try:
+        return date(int(m[1]), int(m[3]), int(m[4]))
+    except ValueError:
+        return None
+
+
+def _agrees(text: str, parsed: datetime) -> bool:
+    """Return False when a parser read a year-first numeric date as another day than year-month-day.
+
+    A zone offset may move the UTC date by a day either way.
+    """
+    written = _year_first(text.strip())
+    if not isinstance(written, date):
+        return written is False
+    return abs((parsed.date() - written).days) <= 1
 
 
 def _parse_iso(text: str) -> datetime | None:
@@ -207,13 +302,34 @@ def _from_struct(value: time.struct_time) -> datetime | None:
         return None
 
 
-def _from_epoch(value: float) -> datetime | None:
-    """Return the naive UTC datetime of epoch seconds (or milliseconds), None if absurd."""
-    seconds = value / 1000 if abs(value) >= _MS_EPOCH_ABOVE else value
+def _from_number(value: float) -> datetime | str:
+    """Return the naive UTC datetime a number names (YYYYMMDD, epoch seconds or ms), else the reason."""
+    if not math.isfinite(value) or (value < _EPOCH_FROM and int(value) not in _YYYYMMDD) or value >= _EPOCH_TO:
+        return BAD_NUMBER
+    if value < _EPOCH_FROM:
+        if value != int(value):
+            return BAD_NUMBER
+        digits = str(int(value))
+        try:
+            return datetime(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+        except ValueError:
+            return NOT_A_DAY
+    seconds = value / 1000 if value >= _MS_EPOCH_ABOVE else value
     try:
         return datetime.fromtimestamp(seconds, tz=UTC).replace(tzinfo=None)
     except (ValueError, OverflowError, OSError):
-        return None
+        return BAD_NUMBER
+
+
+def _in_window(value: datetime | None) -> DateReading:
+    """Return the reading of a date: kept between 1900-01-01 and two days from now, else refused with why."""
+    if value is None:
+        return DateReading(None, NOT_A_DATE)
+    if value < EARLIEST:
+        return DateReading(None, TOO_EARLY)
+    if _plausible(value) is None:
+        return DateReading(None, TOO_LATE)
+    return DateReading(value)
 
 
 def _plausible(value: datetime | None) -> datetime | None:

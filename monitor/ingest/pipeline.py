@@ -12,14 +12,16 @@ import unicodedata
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import pandas as pd
 
 from monitor.ingest import dedupe
 from monitor.ingest.entities import build_entity_map
+from monitor.ingest.fetch import Fetcher, FetchSettings
 from monitor.ingest.runners import Dask, Inline, Processes, result_of
-from monitor.ingest.sources import DEFAULT_MAX_BYTES, RawArticle, Skipped, read_paths
+from monitor.ingest.sources import DEFAULT_MAX_BYTES, Item, RawArticle, Skipped, read_paths
 from monitor.ingest.sources.web import WebInput
 from monitor.ingest.topics import Taxonomy
 from monitor.ingest.watchlist import Watchlist
@@ -36,8 +38,26 @@ class FileReport:
     unchanged: int = 0
     duplicates: int = 0
     undated: int = 0
+    date_problems: Counter = field(default_factory=Counter)  # of the undated: why a date given was refused
     skipped: list[str] = field(default_factory=list)  # "path#N: reason" or "reason"
     languages: Counter = field(default_factory=Counter)  # stored but not analysed, by language
+    capped: int = 0            # articles analysed only in part (batch.ANALYSED_CHARS), stored whole
+    capped_analysed: int = 0   # the characters analysed of the longest of them
+    capped_longest: int = 0    # the characters of the longest of them
+
+    def cap(self, analysed: int, total: int) -> None:
+        """Count an article of which only the first ``analysed`` of its ``total`` characters were analysed."""
+        self.capped += 1
+        if total > self.capped_longest:
+            self.capped_analysed, self.capped_longest = analysed, total
+
+    def capped_note(self) -> str:
+        """Return "analysed the first 200,000 of 8,388,608 characters of 1 article" ("" when none was cut)."""
+        if not self.capped:
+            return ""
+        longest = "" if self.capped == 1 else "the longest "
+        return (f"analysed the first {self.capped_analysed:,} of {longest}{self.capped_longest:,} characters "
+                f"of {self.capped} article{'s' * (self.capped != 1)}")
 
 
 @dataclass
@@ -115,6 +135,8 @@ class _Batcher:
             self.batch.append((aid, article))
             counts.added += 1
             counts.undated += article.date is None
+            if article.date_problem:
+                counts.date_problems[article.date_problem] += 1
             if len(self.batch) >= self.batch_size:
                 self._send()
 
@@ -153,6 +175,8 @@ class _Batcher:
         self.report.model_loaded |= result.model_used
         for path, code in result.not_analysed:
             self.report.file(path).languages[code] += 1
+        for path, analysed, total in result.capped:
+            self.report.file(path).cap(analysed, total)
         self.done.append((batch, result.frames))
         # Workers get small batches (to share the work evenly), but each transaction costs
         # an open and a checkpoint (measured: 3.5 s of a 1,500-article ingest at 50 per write).
@@ -191,15 +215,21 @@ class _Batcher:
                 counts.added -= 1
                 counts.unchanged += 1
                 counts.undated -= article.date is None
+                if article.date_problem:
+                    counts.date_problems[article.date_problem] -= 1
 
 
 def ingest(store: Store, paths: Iterable[str | Path | WebInput], *, mapping: Mapping[str, str] | None = None,
            taxonomy: Taxonomy | None = None, watchlist: Watchlist | None = None,
            batch_size: int = BATCH_SIZE, progress: Callable[[int], object] | None = None,
            max_bytes: int = DEFAULT_MAX_BYTES, workers: int = 1,
-           dask: str | None = None) -> IngestReport:
+           dask: str | None = None, items: Iterable[Item] = (),
+           fetch_settings: FetchSettings | None = None, follow_symlinks: bool = False) -> IngestReport:
     """Read `paths` (files, folders, http(s) URLs or prepared web inputs), analyse what is new, store it,
-    and re-resolve names and stories over the whole store.
+    and re-resolve names and stories over the whole store. `items`: articles (or Skipped) read
+    already, e.g. by the watch's feed threads, ingested after `paths` as if read from them.
+    `fetch_settings`: how URLs are fetched (timeouts, caps, the network allow-list; default settings when None).
+    `follow_symlinks`: read what links in a folder point to outside it (reported and skipped by default).
 
     The NLP runs in this process (`workers=1`, the default from Python: an embedding program
     keeps control of its processes), in `workers` worker processes (`python -m monitor ingest`
@@ -215,8 +245,10 @@ def ingest(store: Store, paths: Iterable[str | Path | WebInput], *, mapping: Map
     report = IngestReport()
     sync_topics(store, taxonomy)
     batcher = _Batcher(store, report, batch_size, (taxonomy, watchlist), max(1, workers), dask)
+    fetcher = Fetcher(fetch_settings)
     try:
-        for item in read_paths(paths, mapping=mapping, max_bytes=max_bytes):
+        read = read_paths(paths, mapping=mapping, max_bytes=max_bytes, fetcher=fetcher, follow_symlinks=follow_symlinks)
+        for item in chain(read, items):
             if isinstance(item, Skipped):
                 report.file(item.path).skipped.append(f"{item.path}: {item.reason}")
             else:
@@ -225,6 +257,7 @@ def ingest(store: Store, paths: Iterable[str | Path | WebInput], *, mapping: Map
                 progress(1)
         batcher.finish()
     finally:
+        fetcher.close()
         batcher.close()
     # Stale also when an earlier ingest was killed after its last batch, before this step.
     if store.stories_stale():

@@ -40,9 +40,16 @@ _ID_RE = re.compile(r"[a-z][a-z0-9_]*\Z")
 # Word characters plus the few punctuation marks a keyword may contain.
 _KEYWORD_RE = re.compile(r"\w[\w*'\u2019.& -]*\Z")
 # A space or hyphen in a keyword: any whitespace run (line breaks included) or a
-# hyphen, possibly with spaces around it ("denial-\nof-service").
-_SEP = r"(?:\s*[-\u2010\u2011]\s*|\s+)"
+# hyphen, possibly with spaces around it ("denial-\nof-service"). Atomic: what follows
+# never starts with a space or hyphen, so giving some back could not help a match.
+_SEP = r"(?>\s*[-\u2010\u2011]\s*|\s+)"
 _WORD_RE = re.compile(r"\w+")
+# A keyword's pieces: separators, runs of wildcards (one is as good as many), apostrophes,
+# runs of word characters, and single other characters ("." in "x.com", "&" in "s&p").
+_PIECE_RE = re.compile(r"[\s-]+|\*+|['\u2019]|\w+|[^\w\s*'\u2019-]")
+# Limits that keep a taxonomy's regexes small; matching time is bounded by their shape anyway.
+MAX_KEYWORD_CHARS = 200
+MAX_WILDCARDS = 10
 
 
 class TaxonomyError(ValueError):
@@ -60,18 +67,43 @@ class Topic:
 
 
 def keyword_pattern(keyword: str) -> str:
-    """Return the regex source (no boundaries, no group) for one keyword."""
+    """Return the regex source (no boundaries, no group) for one keyword.
+
+    Matching time is bounded: no quantifier in it can backtrack into another. A run of
+    word characters and wildcards ("primar*", "a*b*c") always covers a whole word of
+    the text (what follows it in the keyword, or the keyword's end, needs a non-word
+    character), so it compiles to a glob over that one word: each inner literal found at
+    its first place (an atomic group; the first place is right whenever any place is),
+    the last one checked at the word's end in a lookahead, the rest of the word taken
+    possessively. Each word start is then tried in time linear in the word.
+    """
     out: list[str] = []
-    for piece in re.findall(r"[\s-]+|\*|['\u2019]|[^\s*'\u2019-]+", keyword.strip()):
-        if piece == "*":
-            out.append(r"\w*")
-        elif piece in ("'", "\u2019"):
+    segment: list[str] = []  # the word characters and wildcards of the current word
+    for piece in _PIECE_RE.findall(keyword.strip()):
+        if piece[0] == "*" or _WORD_RE.match(piece):
+            segment.append("*" if piece[0] == "*" else piece)
+            continue
+        out.append(_glob(segment))
+        segment = []
+        if piece in ("'", "\u2019"):
             out.append("['\u2019]")
         elif piece[0].isspace() or piece[0] == "-":
             out.append(_SEP)
         else:
             out.append(re.escape(piece))
+    out.append(_glob(segment))
     return "".join(out)
+
+
+def _glob(segment: list[str]) -> str:
+    """Return the regex for one word written with wildcards: literals and "*" (runs already collapsed)."""
+    literals = "".join(segment).split("*")
+    if len(literals) == 1:
+        return re.escape(literals[0])
+    head, *inner, last = (re.escape(text) for text in literals)
+    middle = "".join(rf"(?>\w*?{text})" for text in inner)
+    end = rf"(?=\w*?{last}(?!\w))" if last else ""
+    return rf"{head}{middle}{end}\w*+"
 
 
 def compile_keywords(keywords: Iterable[str]) -> tuple[re.Pattern[str], dict[str, str]]:
@@ -294,6 +326,17 @@ def _topic(tid: str, table: Mapping, source: str) -> Topic:
     return Topic(tid, label.strip(), description.strip(), _keywords(table, where))
 
 
+def _check_size(keyword: str, where: str) -> None:
+    """Raise TaxonomyError for a keyword over MAX_KEYWORD_CHARS characters or MAX_WILDCARDS wildcard runs."""
+    if len(keyword) > MAX_KEYWORD_CHARS:
+        raise TaxonomyError(f"{where}: keyword {keyword[:40]!r}... is {len(keyword)} characters long; "
+                            f"at most {MAX_KEYWORD_CHARS} are allowed")
+    wildcards = len(re.findall(r"\*+", keyword))
+    if wildcards > MAX_WILDCARDS:
+        raise TaxonomyError(f"{where}: keyword {keyword!r} has {wildcards} * wildcards; "
+                            f"at most {MAX_WILDCARDS} are allowed")
+
+
 def _keywords(table: Mapping, where: str) -> tuple[str, ...]:
     """Return the topic's keywords, checked: present, non-empty, legal, no duplicates."""
     keywords = table.get("keywords")
@@ -311,6 +354,7 @@ def _keywords(table: Mapping, where: str) -> tuple[str, ...]:
             raise TaxonomyError(
                 f"{where}: bad keyword {kw!r}: must start with a letter or digit and "
                 "contain only letters, digits, spaces, hyphens, ' . & and * wildcards")
+        _check_size(kw.strip(), where)
         # Same rule written twice (case or spacing differs) is a copy-paste slip.
         key = " ".join(kw.casefold().replace("-", " ").split())
         if key in seen:

@@ -15,6 +15,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from monitor.ingest.glyphs import fold_text
 from monitor.ingest.names import name_key
 from monitor.schema import ENTITY_TYPES
 from monitor.settings import default_file, settings_path
@@ -55,17 +56,23 @@ class Watchlist:
         canonical: dict[str, str] = {}
         types: dict[str, str] = {}
         terms: list[tuple[str, str]] = []
-        for name, entry in (data.get("entities") or {}).items():
+        for written_name, entry in (data.get("entities") or {}).items():
             entry = entry or {}
+            # Folded as article text is: a watchlist copied from a web page may carry the same
+            # invisible characters or lookalikes, and its terms are searched for in folded text.
+            name = " ".join(fold_text(written_name).split())
+            if not name:
+                raise WatchlistError(f"{source}: entity {written_name!r}: the name is empty once invisible "
+                                     "characters are removed")
             aliases = entry.get("aliases", [])
-            if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+            if not isinstance(aliases, list) or not all(isinstance(a, str) and fold_text(a).strip() for a in aliases):
                 raise WatchlistError(f"{source}: entity {name!r}: aliases must be a list of non-empty strings")
             kind = entry.get("type")
             if kind is not None and kind not in ENTITY_TYPES:
                 raise WatchlistError(f"{source}: entity {name!r}: type {kind!r} is not one of {ENTITY_TYPES}")
             for written in [name, *aliases]:
                 canonical[name_key(written)] = name
-                terms.append((written.strip(), name))
+                terms.append((" ".join(fold_text(written).split()), name))
             if kind:
                 types[name] = kind
         ignored = (data.get("ignore") or {}).get("names", [])

@@ -15,7 +15,8 @@ chart checks the columns it needs are there with schema.require):
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+import html
+from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import cast
 
@@ -37,6 +38,27 @@ TONE_SCALE = [[0.0, "#d73027"], [0.5, "#f7f7f7"], [1.0, "#1a9850"]]
 _MARGIN = {"l": 60, "r": 30, "t": 110, "b": 60}
 _MAX_TICKS_AT_PERIODS = 12  # up to this many periods, put one tick on each period's start
 _IMAGE_FORMATS = ("png", "svg")
+
+
+def plot_text(text: object) -> str:
+    """Return ``text`` escaped for plotly's labels: shown as the characters written, never as markup.
+
+    Plotly reads a subset of HTML in every label it draws (legend, ticks, hover, titles, annotations):
+    ``<a href>`` becomes a clickable link, ``<b>``/``<br>``/``<span style>`` change the look, and it decodes
+    ``&lt;``, ``&gt;``, ``&amp;`` and numeric entities. So only ``&``, ``<`` and ``>`` are escaped: quotes
+    stay as they are (plotly does not decode ``&quot;``, which would then show as those six characters).
+    """
+    return html.escape(str(text), quote=False)
+
+
+def unescape_label(text: str) -> str:
+    """Return the name a chart's label (``plot_text``) was made from: the inverse of plot_text."""
+    return html.unescape(text)
+
+
+def _texts(values: Iterable[object]) -> list[str]:
+    """Return each value as plot_text."""
+    return [plot_text(v) for v in values]
 
 
 def colors_for(names: Sequence[str]) -> dict[str, str]:
@@ -78,7 +100,7 @@ def mentions_chart(series: pd.DataFrame, *, normalised: bool, colors: dict[str, 
         y = rows["share"] * 100.0 if normalised else rows["mentions"]
         custom = _customdata(rows, ["mentions", "articles", "total_articles"], extra=rows["share"] * 100.0)
         data.append({
-            "type": "scatter", "x": rows["iso"].tolist(), "y": y.to_numpy(), "name": name,
+            "type": "scatter", "x": rows["iso"].tolist(), "y": y.to_numpy(), "name": plot_text(name),
             "mode": "lines+markers", "customdata": custom,
             "line": {"color": _color(colors, name), "width": 2}, "marker": {"size": 7},
             "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[2]}<br>"
@@ -110,9 +132,9 @@ def tone_chart(series: pd.DataFrame, *, colors: dict[str, str], title: str) -> g
         data += _band(rows, name, color)
         custom = _customdata(rows, ["tone_low", "tone_high", "mentions", "tone"])
         data.append({
-            "type": "scatter", "x": rows["iso"].tolist(), "y": rows["tone_smooth"].to_numpy(), "name": name,
-            "legendgroup": name, "mode": "lines+markers", "line": {"color": color, "width": 2},
-            "marker": {"size": 6}, "customdata": custom, "hovertemplate": hover})
+            "type": "scatter", "x": rows["iso"].tolist(), "y": rows["tone_smooth"].to_numpy(),
+            "name": plot_text(name), "legendgroup": plot_text(name), "mode": "lines+markers",
+            "line": {"color": color, "width": 2}, "marker": {"size": 6}, "customdata": custom, "hovertemplate": hover})
     layout = _layout(title, "period", "mean tone (-1 negative … +1 positive)",
                      subtitle="Mean sentence tone per period; shaded: 95% interval", hovermode="closest")
     # what fig.add_hline(y=0) adds: a line across the plot's width at neutral tone
@@ -133,7 +155,7 @@ def share_of_voice_chart(top: pd.DataFrame, *, colors: dict[str, str], title: st
     percent = rows["share_of_voice"].to_numpy(dtype=float) * 100.0
     names = rows["name"].astype(str).tolist()
     data = [{
-        "type": "bar", "x": percent, "y": names, "orientation": "h", "showlegend": False,
+        "type": "bar", "x": percent, "y": _texts(names), "orientation": "h", "showlegend": False,
         "marker": {"color": [_color(colors, n) for n in names]},
         "text": [f"{p:.1f}%" for p in percent], "textposition": "auto",
         "customdata": rows[["mentions", "articles"]].to_numpy(dtype=object),
@@ -162,7 +184,7 @@ def heatmap_chart(matrix: pd.DataFrame, *, title: str) -> go.Figure:
     counts, tone = _grid(hits, topics, names)
     text = [["" if pd.isna(c) else f"{int(c):,}" for c in row] for row in counts]
     data = [{
-        "type": "heatmap", "z": tone, "x": names, "y": topics, "text": text, "texttemplate": "%{text}",
+        "type": "heatmap", "z": tone, "x": _texts(names), "y": _texts(topics), "text": text, "texttemplate": "%{text}",
         "colorscale": TONE_SCALE, "zmin": -1, "zmax": 1, "zmid": 0, "hoverongaps": False, "xgap": 1, "ygap": 1,
         "colorbar": {"title": {"text": "mean tone"}, "tickvals": [-1, -0.5, 0, 0.5, 1]},
         "hovertemplate": "<b>%{x}</b> × %{y}<br>Mentions: %{text}<br>Mean tone: %{z:+.2f}<extra></extra>"}]
@@ -276,7 +298,9 @@ def _customdata(rows: pd.DataFrame, columns: list[str], extra: pd.Series | None 
 
     The first two are the click contract (name, period); the rest serve the hover text.
     """
-    parts = [rows["name"].astype(str), rows["iso"], rows["readable"]]
+    # The name is shown in the hover, which plotly reads as HTML: escaped (the dashboard's click handler
+    # reads it back with unescape_label).
+    parts = [rows["name"].astype(str).map(plot_text), rows["iso"], rows["readable"]]
     parts += [rows[c] for c in columns]
     if extra is not None:
         parts.append(extra)
@@ -295,9 +319,9 @@ def _tone_hover(*, smoothed: bool) -> str:
 def _band(rows: pd.DataFrame, name: str, color: str) -> list[dict]:
     """Return the two traces of a 95% interval band: the lower edge, then the upper filled down to it."""
     common = {"type": "scatter", "x": rows["iso"].tolist(), "mode": "lines", "line": {"width": 0, "color": color},
-              "legendgroup": name, "showlegend": False, "hoverinfo": "skip"}
-    lower = {"y": rows["tone_low"].to_numpy(), "name": f"{name} 95% low", **common}
-    upper = {"y": rows["tone_high"].to_numpy(), "name": f"{name} 95% high", "fill": "tonexty",
+              "legendgroup": plot_text(name), "showlegend": False, "hoverinfo": "skip"}
+    lower = {"y": rows["tone_low"].to_numpy(), "name": plot_text(f"{name} 95% low"), **common}
+    upper = {"y": rows["tone_high"].to_numpy(), "name": plot_text(f"{name} 95% high"), "fill": "tonexty",
              "fillcolor": _translucent(color, 0.18), **common}
     return [lower, upper]
 
@@ -316,9 +340,10 @@ def _layout(title: str, x_title: str, y_title: str, *, subtitle: str = "",
     """
     top = 50 + (28 if subtitle else 0)
     return {
-        "title": {"text": title, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top",
-                  "yref": "container", "subtitle": {"text": subtitle}},
-        "xaxis": {"title": {"text": x_title}}, "yaxis": {"title": {"text": y_title}},
+        # Titles are the caller's words, which may quote a name: plain text too.
+        "title": {"text": plot_text(title), "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top",
+                  "yref": "container", "subtitle": {"text": plot_text(subtitle)}},
+        "xaxis": {"title": {"text": plot_text(x_title)}}, "yaxis": {"title": {"text": plot_text(y_title)}},
         "hovermode": hovermode, "showlegend": legend,
         "margin": {**_MARGIN, "t": top, "b": 120 if legend else _MARGIN["b"]},
         # the legend goes under the plot: several rows of names there never cover the title

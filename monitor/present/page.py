@@ -16,15 +16,23 @@ _TONE_COLOURS = {"positive": "#1a7f37", "neutral": "#6e7781", "negative": "#cf22
 # :colour[...] and :material/...: directives, $maths$, HTML, entities); a backslash before
 # any ASCII punctuation shows it as itself.
 _MARKDOWN_SYNTAX = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&\"'=^])")
+# GFM's autolink literals (https://..., www.x, a@b.c) are found again in the text after the Markdown is parsed
+# (mdast-util-gfm-autolink-literal, in Streamlit's StreamlitMarkdown bundle: /(https?:\/\/|www(?=\.))…/gi and
+# /…([-.\w+]+)@([-\w]+(?:\.[-\w]+)+)/u), so a backslash cannot stop them: a WORD JOINER (U+2060, invisible,
+# no width, no line break) between "http(s)" and ":", "www" and ".", and before "@" breaks each pattern.
+WORD_JOINER = "\u2060"
+_AUTOLINK_START = re.compile(r"(?i)(?<=https)(?=:)|(?<=http)(?=:)|(?<=www)(?=\.)|(?=@)")
 
 
 def markdown_text(text: str) -> str:
     """Return ``text`` escaped for Streamlit's Markdown (captions, alerts, metrics): shown as written.
 
     An outlet or name from an article must not become an image that loads from a remote
-    server, a link, emphasis or a coloured label when a caption mentions it.
+    server, a link (written as Markdown, or a bare URL or e-mail address, which GFM links by
+    itself), emphasis or a coloured label when a caption mentions it. The one change a reader
+    could notice: an invisible word joiner inside each bare URL or address (copied with it).
     """
-    return _MARKDOWN_SYNTAX.sub(r"\\\1", text)
+    return _MARKDOWN_SYNTAX.sub(r"\\\1", _AUTOLINK_START.sub(WORD_JOINER, text))
 
 
 def safe_url(url: str | None) -> str | None:

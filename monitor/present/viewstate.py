@@ -84,20 +84,47 @@ def _last_date(params: Mapping[str, Sequence[str]], name: str) -> date | None:
         return None
 
 
-def date_range(params: Mapping[str, Sequence[str]], first: date, last: date) -> tuple[date, date]:
-    """Return the days ``from``/``to`` ask for, within the store's ``first``..``last``.
+# The ends of a date range the user chose: None is an end left to the store (its first or last day, today's).
+Pins = tuple[date | None, date | None]
 
-    A missing or malformed end is the store's end; a range that ends before it starts is the whole store.
+
+def date_pins(params: Mapping[str, Sequence[str]]) -> Pins:
+    """Return the ends ``from``/``to`` choose, as written (not clamped to the store: a link "to 31 March"
+    keeps meaning 31 March while the store grows towards it).
+
+    A missing or malformed end is None (the store's own); a range that ends before it starts is no choice.
     """
-    since = min(max(_last_date(params, "from") or first, first), last)
-    until = max(min(_last_date(params, "to") or last, last), first)
-    return (since, until) if since <= until else (first, last)
+    since, until = _last_date(params, "from"), _last_date(params, "to")
+    return (None, None) if since and until and since > until else (since, until)
+
+
+def shown_range(pins: Pins, first: date, last: date) -> tuple[date, date]:
+    """Return the days the date widget shows and the charts cover: each chosen end clamped into the
+    store's ``first``..``last``, an end not chosen the store's own (recomputed as the store grows)."""
+    since = min(max(pins[0] or first, first), last)
+    until = max(min(pins[1] or last, last), first)
+    return since, max(since, until)
+
+
+def moved_ends(pins: Pins, before: tuple[date, date], chosen: tuple[date, date], first: date, last: date) -> Pins:
+    """Return the pins after the user changed the widget from ``before`` to ``chosen``.
+
+    An end that moved is pinned to its new day, except that moving it to the store's own first (last) day
+    means "from the start" ("up to the newest") and unpins it; an end that did not move keeps its pin.
+    """
+    since, until = pins
+    if chosen[0] != before[0]:
+        since = None if chosen[0] == first else chosen[0]
+    if chosen[-1] != before[-1]:
+        until = None if chosen[-1] == last else chosen[-1]
+    return since, until
 
 
 def hand_kept(view: View) -> dict[str, list[str]]:
     """Return the hand-kept parameters for a view; an empty list means the parameter is left out.
 
-    ``since``/``until`` are None when they are the store's own ends, so such a link follows the store as it grows.
+    ``since``/``until`` are the pins (date_pins, moved_ends): None for an end the user left to the store, so
+    such a link follows the store as it grows, and the day a user chose otherwise, even the store's last one.
     """
     return {"entity": list(view.entities),
             "from": [view.since.isoformat()] if view.since else [],

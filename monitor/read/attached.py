@@ -32,7 +32,7 @@ from pathlib import Path
 
 import duckdb
 
-from monitor.store import LOCK_RETRY_SECONDS, Store, retry_while_busy
+from monitor.store import LOCK_RETRY_SECONDS, Store, fault, is_fault, retry_while_busy
 
 IDLE_SECONDS = 0.1
 MAX_HOLD_SECONDS = 1.0
@@ -72,7 +72,11 @@ class AttachedStore(Store):
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Yield a cursor on the attached file (DuckDB's per-thread connection), closed afterwards."""
+        """Yield a cursor on the attached file (DuckDB's per-thread connection), closed afterwards.
+
+        As with Store.connect, a DuckDB error that is the file's fault (a damaged page read only now)
+        leaves as a one-line StoreError naming the file.
+        """
         alias = self._acquire()
         try:
             with _lock:
@@ -80,6 +84,10 @@ class AttachedStore(Store):
             try:
                 cursor.execute(f"USE {alias}")
                 yield cursor
+            except duckdb.Error as exc:
+                if is_fault(exc):
+                    raise fault(self.path, "cannot read the store", exc) from exc
+                raise
             finally:
                 cursor.close()
         finally:

@@ -18,6 +18,7 @@ class RawArticle:
     url: str | None
     path: str                 # file path; "#<n>" (1-based) added for files holding many records
     text_origin: str = "full"  # "full", or "summary": a feed's summary whose page could not be read
+    date_problem: str | None = None  # why the date given was refused (dates.read_date), when none was found
 
 
 @dataclass(frozen=True)

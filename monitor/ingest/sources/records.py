@@ -6,11 +6,12 @@ import io
 import json
 import sys
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 
-from monitor.ingest.dates import parse_date
+from monitor.ingest.dates import read_date
 from monitor.ingest.sources.article import make_article
-from monitor.ingest.sources.decode import decoded
-from monitor.ingest.sources.model import Item, Skipped
+from monitor.ingest.sources.decode import SEPARATORS, decoded, drop_stray
+from monitor.ingest.sources.model import Item, RawArticle, Skipped
 
 # Bodies in news CSVs often exceed the csv module's 128 KiB default field limit; a
 # field can never be longer than the (size-capped) file it comes from.
@@ -27,6 +28,8 @@ FIELD_CANDIDATES: dict[str, tuple[str, ...]] = {
 }
 RECORD_LISTS = ("articles", "items", "data")
 TOO_DEEP = "invalid JSON: nested too deeply to read"
+# What decoding leaves of stray bytes: removed from a JSON text that does not parse with them.
+_SYNTAX_NOISE = {ord(char): None for char in "\ufffd" + SEPARATORS}
 
 
 def check_mapping(mapping: Mapping[str, str] | None) -> None:
@@ -38,7 +41,7 @@ def check_mapping(mapping: Mapping[str, str] | None) -> None:
 
 def read_json(data: bytes, path: str, mapping: Mapping[str, str] | None) -> Iterator[Item]:
     """Yield the articles of a JSON file: a list of objects, one object, or a wrapped list."""
-    text = decoded(data, path)
+    text = decoded(data, path, keep_separators=True)
     if isinstance(text, Skipped):
         yield text
         return
@@ -57,15 +60,32 @@ def read_json(data: bytes, path: str, mapping: Mapping[str, str] | None) -> Iter
 
 
 def _loads(text: str, where: str, position: str) -> object:
-    """Return the parsed JSON, or a Skipped saying where it breaks (``position``: "line" or "column")."""
+    """Return the parsed JSON, or a Skipped saying where it breaks (``position``: "line" or "column").
+
+    Raw tabs and line ends inside strings are read (``strict=False``: exports often hold them).
+    A U+FFFD is what decoding made of a broken byte, and a vertical tab or form feed is a stray
+    byte too: when one breaks the syntax (between tokens, inside a \\u escape), the document is
+    parsed again without them, so the byte costs no more than the character it was.
+    """
     try:
-        return json.loads(text)
+        return _parse(text)
     except json.JSONDecodeError as exc:
+        repaired = text.translate(_SYNTAX_NOISE)
+        if repaired != text:
+            try:
+                return _parse(repaired)
+            except (json.JSONDecodeError, RecursionError):
+                pass
         at = exc.lineno if position == "line" else exc.colno
         return Skipped(where, f"invalid JSON at {position} {at}: {exc.msg}")
     except RecursionError:
         # json recurses per nesting level: "[[[[..." thousands deep exhausts the stack.
         return Skipped(where, TOO_DEEP)
+
+
+def _parse(text: str) -> object:
+    """Return the parsed JSON document (raises JSONDecodeError or RecursionError)."""
+    return json.loads(text, strict=False)
 
 
 def _json_records(document: object) -> list[object] | dict[str, object] | str:
@@ -83,7 +103,7 @@ def _json_records(document: object) -> list[object] | dict[str, object] | str:
 
 def read_jsonl(data: bytes, path: str, mapping: Mapping[str, str] | None) -> Iterator[Item]:
     """Yield one article per JSON Lines line; a broken line is a Skipped for ``path#line``."""
-    text = decoded(data, path)
+    text = decoded(data, path, keep_separators=True)
     if isinstance(text, Skipped):
         yield text
         return
@@ -161,6 +181,8 @@ def _record_article(record: object, where: str, mapping: Mapping[str, str] | Non
     """Return the article in one JSON object or CSV row, or a Skipped saying what is wrong."""
     if not isinstance(record, dict):
         return Skipped(where, f"record is {_a_type(record)}, not an object")
+    # Control characters that arrive escaped ("\\u0000") pass decoding: removed here.
+    record = {key: drop_stray(value) if isinstance(value, str) else value for key, value in record.items()}
     keys = _resolve_fields([key for key in record if isinstance(key, str)], mapping)
     text_key = keys["text"]
     if text_key is None:
@@ -171,10 +193,14 @@ def _record_article(record: object, where: str, mapping: Mapping[str, str] | Non
     if not text or not text.strip():
         return Skipped(where, f"empty text in field {text_key!r}")
     values = {field: (record[key] if key is not None else None) for field, key in keys.items()}
-    date = parse_date(values["date"]) if isinstance(values["date"], (str, int, float)) else None
-    return make_article(
-        where, text, date, "metadata", title=values["title"], source=values["source"], url=values["url"],
+    # A date that is not plausible as written is refused with its reason, which the report counts.
+    date = read_date(values["date"])
+    article = make_article(
+        where, text, date.date, "metadata", title=values["title"], source=values["source"], url=values["url"],
     )
+    if date.problem and isinstance(article, RawArticle) and article.date is None:  # no dateline made up for it
+        article = replace(article, date_problem=date.problem)
+    return article
 
 
 def _a_type(value: object) -> str:

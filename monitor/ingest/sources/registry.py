@@ -8,8 +8,9 @@ from monitor.ingest.fetch import Fetcher
 from monitor.ingest.sources.feeds import read_feed, read_xml
 from monitor.ingest.sources.files import (
     DEFAULT_MAX_BYTES,
+    Found,
+    find_files,
     format_suffix,
-    iter_files,
     load_bytes,
 )
 from monitor.ingest.sources.html import read_html
@@ -46,11 +47,14 @@ def read_paths(
     mapping: Mapping[str, str] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     fetcher: Fetcher | None = None,
+    follow_symlinks: bool = False,
 ) -> Iterator[Item]:
     """Yield every article (or Skipped) in ``paths``, one file or URL in memory at a time.
 
     ``paths`` holds files, folders, and http(s) URLs (read by ``monitor.ingest.sources.web``
     with ``fetcher``, default settings when None; ``max_bytes`` and ``mapping`` are for files).
+    In a folder, a symbolic link to something outside it is reported, not read, unless
+    ``follow_symlinks`` (see :func:`monitor.ingest.sources.files.find_files`).
     """
     check_mapping(mapping)
     for raw in paths:
@@ -58,11 +62,11 @@ def read_paths(
         if isinstance(raw, WebInput) or (isinstance(raw, str) and is_url(raw)):
             yield from read_url(raw, fetcher)
             continue
-        for item in iter_files([raw]):
+        for item in find_files([raw], follow_symlinks):
             if isinstance(item, Skipped):
                 yield item
             else:
-                yield from read_file(item, mapping, max_bytes)
+                yield from _read_found(item, mapping, max_bytes)
 
 
 def read_file(
@@ -76,7 +80,12 @@ def read_file(
     or key names of a JSON / JSONL / CSV file; other formats ignore it.
     """
     check_mapping(mapping)
-    path = Path(path)
+    yield from _read_found(Found(Path(path)), mapping, max_bytes)
+
+
+def _read_found(found: Found, mapping: Mapping[str, str] | None, max_bytes: int) -> Iterator[Item]:
+    """Yield the articles in a file named or found in a folder (then it must be the one listed)."""
+    path = found.path
     suffix, gzipped = format_suffix(path)
     reader = READERS.get(suffix)
     if reader is None:
@@ -84,7 +93,7 @@ def read_file(
         supported = ", ".join(SUPPORTED_SUFFIXES)
         yield Skipped(str(path), f"unsupported file type {shown} (supported: {supported}, each optionally .gz)")
         return
-    data = load_bytes(path, gzipped, max_bytes)
+    data = load_bytes(path, gzipped, max_bytes, found)
     if isinstance(data, Skipped):
         yield data
     elif not data.strip(b" \t\r\n\x00"):

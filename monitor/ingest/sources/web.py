@@ -3,8 +3,11 @@
 A URL is fetched (:mod:`monitor.ingest.fetch`); when the content is an RSS / Atom / RDF feed
 (sniffed like the ``.xml`` reader does) its items are read by the feed reader, otherwise
 it is read as an HTML article page (trafilatura). A feed item that carries only a short
-summary and a link gets the main text of its page, fetched a few at a time; when the
-page cannot be had, the summary is kept and the item marked ``text_origin="summary"``.
+summary and a link gets the main text of its page, fetched a few at a time and streamed:
+items come out in order as their pages arrive, only a few pages ahead held in memory, however
+long the feed (:meth:`Fetcher.fetch_each`); at most ``FetchSettings.max_pages`` pages per feed.
+When the page cannot be had (a malformed link, a refused host, an error), the summary is
+kept and the item marked ``text_origin="summary"``.
 
 Paths: a page's articles have the URL (without its #fragment) as path, a feed's items
 ``<feed URL>#N`` like any multi-record file, so an ingest reports one line per URL.
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from urllib.parse import urldefrag
@@ -52,7 +56,10 @@ def read_url(source: str | WebInput, fetcher: Fetcher | None = None) -> Iterator
     """Yield the articles at a URL (a feed's items or one page), or a Skipped saying why not."""
     web = source if isinstance(source, WebInput) else WebInput(source)
     fetcher = web.fetcher or fetcher or Fetcher()
-    path = urldefrag(web.url.strip()).url
+    try:
+        path = urldefrag(web.url.strip()).url
+    except ValueError:  # why: a malformed URL ("http://[oops/") is this input's reason, never the run's end
+        path = web.url.strip()
     fetched = web.fetched
     if fetched is None:
         try:
@@ -93,22 +100,42 @@ def is_feed(content: bytes, content_type: str | None = None) -> bool:
 
 def complete_items(items: Iterable[Item], fetcher: Fetcher,
                    known_urls: frozenset[str] = frozenset()) -> Iterator[Item]:
-    """Yield feed items, each summary-only one with the main text of its page when it can be read.
+    """Yield feed items in order, each summary-only one with the main text of its page when it can be read.
 
-    Pages are fetched through ``fetcher.fetch_many`` (a few at a time). The feed's title,
-    date and source are kept; the page only fills in what the feed lacks. Items whose
-    link is in ``known_urls`` are left out without fetching.
+    Pages are fetched through ``fetcher.fetch_each``: a few at a time and a few ahead, each
+    read as soon as the items before it are out, so only a few pages are held at once. The
+    feed's title, date and source are kept; the page only fills in what the feed lacks. Items
+    whose link is in ``known_urls`` are left out without fetching; past ``max_pages`` links,
+    items keep their summaries.
     """
     items = [item for item in items if _page_url(item) not in known_urls]
-    links = list(dict.fromkeys(url for url in map(_page_url, items) if url is not None))
-    pages = dict(zip(links, fetcher.fetch_many(links), strict=False))
-    for item in items:
-        if not isinstance(item, RawArticle) or not _is_summary(item):
-            yield item
-        elif item.url in pages:
-            yield with_page(item, _page_article(pages[item.url], item.path))
-        else:
-            yield replace(item, text_origin="summary")
+    wanted = Counter(url for url in map(_page_url, items) if url is not None)
+    links = list(wanted)[:max(fetcher.settings.max_pages, 0)]
+    capped = set(links)
+    pages = fetcher.fetch_each(links)
+    read: dict[str, RawArticle | None] = {}  # pages read and still wanted by a later item (a repeated link)
+    try:
+        for item in items:
+            url = _page_url(item)
+            if url is None or not isinstance(item, RawArticle):
+                yield item
+            elif url not in capped:
+                yield replace(item, text_origin="summary")  # past max_pages
+            else:
+                page = read.pop(url) if url in read else _next_page(pages, url, item.path)
+                wanted[url] -= 1
+                if wanted[url] > 0:
+                    read[url] = page
+                yield with_page(item, page)
+    finally:
+        pages.close()  # why: a consumer that stops early leaves the pages not started unfetched
+
+
+def _next_page(pages: Iterator[tuple[str, Fetched | FetchError]], url: str, path: str) -> RawArticle | None:
+    """Return the article of the next fetched page, which is ``url``'s (links are fetched in first-seen order)."""
+    fetched_url, result = next(pages)
+    assert fetched_url == url, (fetched_url, url)  # why: the order above makes this hold; a slip must not mix pages
+    return _page_article(result, path)
 
 
 def with_page(item: RawArticle, page: RawArticle | None) -> RawArticle:
