@@ -326,6 +326,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted: whole batches already written stay stored; run the same command again to finish",
               file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader of standard output went away (`export ... | head`): it had what it wanted. Later writes (the
+        # interpreter's flush at exit) go to /dev/null, or Python would report the broken pipe after all.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except StoreBusy as exc:
         print(f"error: {printable(exc)} (try again later)", file=sys.stderr)
         return EXIT_BUSY

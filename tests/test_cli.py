@@ -164,3 +164,15 @@ def test_migrate_upgrades_an_older_store_and_then_it_reads(fiction_store, tmp_pa
     missing = run("migrate", store=tmp_path / "none.duckdb")
     assert missing.returncode == 3 and "no store here yet" in missing.stderr
     assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_export_to_a_reader_that_went_away_is_not_an_error(seeded):
+    """`export ... | head`: the reader closes the pipe before the export writes; that is what it wanted, not an error
+    (before: exit 5 with "Broken pipe", and Python's own complaint at exit)."""
+    store, _ = seeded
+    proc = subprocess.Popen([sys.executable, "-m", "monitor", "export", "mentions", "--store", str(store)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    assert proc.stdout is not None
+    proc.stdout.close()  # long before the export writes: the interpreter alone takes longer to start
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0 and err == "", err
