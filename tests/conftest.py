@@ -94,3 +94,17 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": [
         "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]}
+
+
+@pytest.fixture
+def app(monkeypatch):
+    """Return make(store_path, params=None): the dashboard run once by AppTest on that store, with those URL params."""
+    from streamlit.testing.v1 import AppTest
+
+    def make(store_path, params: dict | None = None) -> AppTest:
+        monkeypatch.setenv("MONITOR_STORE", str(store_path))
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+        for key, value in (params or {}).items():
+            at.query_params[key] = value
+        return at.run()
+    return make

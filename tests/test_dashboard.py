@@ -3,23 +3,6 @@ import json
 from datetime import date
 
 import pandas as pd
-import pytest
-from streamlit.testing.v1 import AppTest
-
-from tests.conftest import ROOT
-
-APP = str(ROOT / "dashboard.py")
-
-
-@pytest.fixture
-def app(monkeypatch):
-    def make(store_path, params: dict | None = None):
-        monkeypatch.setenv("MONITOR_STORE", str(store_path))
-        at = AppTest.from_file(APP, default_timeout=90)
-        for key, value in (params or {}).items():
-            at.query_params[key] = value
-        return at.run()
-    return make
 
 
 def figures(at) -> dict[str, dict]:

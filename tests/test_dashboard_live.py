@@ -17,9 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from monitor.ingest.pipeline import ingest
 from monitor.store import Store
-from tests.conftest import ROOT
 
-APP = str(ROOT / "dashboard.py")
 LATER = [("2021-04-02", "Lakeside Ledger", "Tram extension approved",
           "Mara Velloso won approval for the tram extension. Tomas Brandt voted against it."),
          ("2021-04-09", "The Northbridge Courier", "Harbour reopens",
@@ -40,17 +38,6 @@ def growing(tmp_path, fiction_store):
     path = tmp_path / "growing.duckdb"
     shutil.copyfile(fiction_store.path, path)
     return path
-
-
-@pytest.fixture
-def app(monkeypatch):
-    def make(store_path, params: dict | None = None) -> AppTest:
-        monkeypatch.setenv("MONITOR_STORE", str(store_path))
-        at = AppTest.from_file(APP, default_timeout=90)
-        for key, value in (params or {}).items():
-            at.query_params[key] = value
-        return at.run()
-    return make
 
 
 def articles_shown(at: AppTest) -> int:
