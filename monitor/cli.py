@@ -105,7 +105,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_watch(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the `watch` command: poll feeds and ingest what is new."""
-    from monitor.ingest.watch import DEFAULT_FEEDS
+    from monitor.ingest.feeds_file import DEFAULT_FEEDS
 
     w = sub.add_parser("watch", parents=[common], help="poll feeds every so often and ingest what is new")
     w.add_argument("--feeds", default=str(DEFAULT_FEEDS), help=f"feeds TOML (default: {DEFAULT_FEEDS})")
@@ -139,7 +139,7 @@ def _fetch_settings(args: argparse.Namespace, also: frozenset[str] = frozenset()
 
 def _every(text: str) -> float:
     """Return --every in seconds, or a usage error."""
-    from monitor.ingest.watch import parse_every
+    from monitor.ingest.feeds_file import parse_every
 
     try:
         return parse_every(text)
@@ -229,8 +229,9 @@ def _ingest(args: argparse.Namespace) -> int:
 
 def _watch(args: argparse.Namespace) -> int:
     from monitor.ingest import watch
+    from monitor.ingest.feeds_file import read_feeds_file
 
-    found = watch.read_feeds_file(args.feeds)
+    found = read_feeds_file(args.feeds)
     for problem in found.problems:  # an entry that cannot be fetched is left out, not the end of the watch
         print(f"warning: {printable(problem)}", file=sys.stderr)
     feeds = found.feeds

@@ -15,33 +15,25 @@ rounds; what a finished batch stored stays stored.
 from __future__ import annotations
 
 import queue
-import re
 import signal
 import sys
 import threading
 import time
-import tomllib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
-from urllib.parse import urldefrag, urlsplit
 
+from monitor.ingest.feeds_file import Feed  # the feeds file itself is read by monitor.ingest.feeds_file
 from monitor.ingest.fetch import Fetched, Fetcher, FetchError
-from monitor.ingest.network import parse_allow_hosts
 from monitor.ingest.pipeline import IngestReport, ingest
 from monitor.ingest.sources import Item, RawArticle
 from monitor.ingest.sources.web import read_fetched
 from monitor.ingest.terminal import printable, printable_lines
 from monitor.ingest.topics import Taxonomy
 from monitor.ingest.watchlist import Watchlist
-from monitor.settings import default_file, settings_path
 from monitor.store import Store, StoreBusy, StoreError
 
-DEFAULT_FEEDS = default_file("feeds")
-_EVERY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*$", re.IGNORECASE)
-_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600}
 # Feeds read at once in a round, each on its own thread. Why a bound: each also fetches its item pages
 # a few at a time (FetchSettings.workers); why this many: up to FEEDS_AT_ONCE - 1 feeds hanging until
 # their deadline still leave a thread for the others.
@@ -53,18 +45,6 @@ FEEDS_AT_ONCE = 16
 # cost ~1.1 s on a store of 1,832 articles (bench: 4 feeds stored one by one 6.1 s, together 1.7 s).
 PART_ITEMS = 200
 PART_CHARS = 5_000_000
-
-
-class FeedsError(ValueError):
-    """The feeds file cannot be used; the message names the file and the problem."""
-
-
-@dataclass(frozen=True)
-class Feed:
-    """One feed to watch: its URL and the name the log shows."""
-
-    url: str
-    name: str
 
 
 @dataclass
@@ -111,90 +91,6 @@ class WatchSummary:
         busy = f", {self.busy} round{'s' * (self.busy != 1)} with the store busy" if self.busy else ""
         return (f"watch stopped after {self.rounds} round{'s' * (self.rounds != 1)}{how}: {self.new} new "
                 f"articles, {self.not_modified} not modified, {self.errors} errors{busy}")
-
-
-@dataclass(frozen=True)
-class FeedsFile:
-    """What a feeds file says: the feeds to watch, the internal hosts they may fetch, and its entries left out."""
-
-    feeds: list[Feed]
-    allow_hosts: frozenset[str] = frozenset()   # top-level ``allow_hosts = [...]``: fetched though internal
-    problems: list[str] = field(default_factory=list)  # "feeds.toml: feed 3: <url>: why", one per entry left out
-
-
-def read_feeds_file(path: str | Path | None = None) -> FeedsFile:
-    """Return the feeds (``[[feed]]`` tables with ``url`` and optional ``name``) and ``allow_hosts`` of a TOML file.
-
-    An entry whose URL cannot be fetched (malformed, not http(s), no host) is left out and named in
-    ``problems``. Raises FeedsError for a missing or invalid file, or an entry with no url.
-    """
-    path = settings_path("feeds", path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise FeedsError(f"{path}: cannot read the feeds file: {exc.strerror or exc}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise FeedsError(f"{path}: invalid TOML: {exc}") from None
-    entries = data.get("feed", [])
-    if not isinstance(entries, list):
-        raise FeedsError(f"{path}: 'feed' must be a list of [[feed]] tables")
-    feeds: dict[str, Feed] = {}
-    problems: list[str] = []
-    for number, entry in enumerate(entries, start=1):
-        url = entry.get("url") if isinstance(entry, dict) else None
-        if not isinstance(url, str):
-            raise FeedsError(f"{path}: feed {number} has no url")
-        url = url.strip()
-        problem = url_problem(url)
-        if problem:
-            problems.append(f"{path}: feed {number}: {url}: {problem}; left out")
-            continue
-        url = urldefrag(url).url
-        name = entry.get("name")
-        feeds.setdefault(url, Feed(url, name.strip() if isinstance(name, str) and name.strip() else _short(url)))
-    return FeedsFile(list(feeds.values()), _allow_hosts(data, path), problems)
-
-
-def load_feeds(path: str | Path | None = None) -> list[Feed]:
-    """Return the feeds listed in a TOML file (see :func:`read_feeds_file`; entries that cannot be fetched left out)."""
-    return read_feeds_file(path).feeds
-
-
-def url_problem(url: str) -> str | None:
-    """Return why a feed URL cannot be fetched ("only http and https URLs ...", "malformed URL: ..."), or None.
-
-    Its form only: whether its host may be fetched is the fetcher's network policy, asked at each fetch.
-    """
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - why: reading it is what checks it ("http://host:99999/" raises here)
-    except ValueError as exc:
-        return f"malformed URL: {exc}"
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https"):
-        return f"only http and https URLs can be fetched, not {scheme + '://' if scheme else 'a URL without a scheme'}"
-    if not parts.hostname:
-        return "the URL names no host"
-    return None
-
-
-def _allow_hosts(data: dict, path: Path) -> frozenset[str]:
-    """Return the file's top-level ``allow_hosts`` (host names, IPs or CIDRs); FeedsError if not a list of strings."""
-    hosts = data.get("allow_hosts", [])
-    if not isinstance(hosts, list) or not all(isinstance(h, str) for h in hosts):
-        raise FeedsError(f"{path}: 'allow_hosts' must be a list of host names, IP addresses or CIDRs (strings)")
-    try:
-        return parse_allow_hosts(hosts)  # the same spelling as --allow-host and $MONITOR_ALLOW_HOSTS
-    except ValueError as exc:
-        raise FeedsError(f"{path}: allow_hosts: {exc}") from None
-
-
-def parse_every(text: str) -> float:
-    """Return the seconds in "30s", "15m", "1h" (a bare number is seconds); raise ValueError otherwise."""
-    found = _EVERY.match(text or "")
-    if not found or float(found.group(1)) <= 0:
-        raise ValueError(f"expected a time like 30s, 15m or 1h, got {text!r}")
-    return float(found.group(1)) * _UNITS[found.group(2).lower()]
 
 
 @dataclass
@@ -454,12 +350,6 @@ def _busy_log(number: int, error: StoreBusy, seconds: float) -> str:
     stamp = datetime.now().astimezone().isoformat(timespec="seconds")
     return (f"[{stamp}] round {number}: store busy, trying again next round (feeds not stored yet are read "
             f"again then): {printable(error)} ({seconds:.1f} s)")
-
-
-def _short(url: str) -> str:
-    """Return a feed's default name: its host and path."""
-    parts = urlsplit(url)
-    return f"{parts.hostname}{parts.path}"
 
 
 def _to_stderr(text: str) -> None:
