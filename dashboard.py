@@ -253,6 +253,7 @@ def sidebar_tail() -> None:
         st.fragment(watch_store, run_every=refresh)(version)
 
 kind_word = KINDS[view.kind].lower()
+ONE_OF = {"person": "person", "org": "organisation", "place": "place", "group": "group"}  # one of KINDS, in a caption
 # The picker's entity_table (so no new query): every entity ranked, with the top table's figures.
 every = cached("entity_table", store_path, version, filters, view.kind, view.min_mentions)
 ranked = every["name"].head(15).tolist()
@@ -335,11 +336,14 @@ with left:
                       else f"Sentences mentioning each, per {period_word}") + ". Click a point to read them.")
     points.append(clicked(ev))
     shown[f"{view.kind}_mentions"] = (fig, series)
-fig = charts.tone_chart(series, colors=colors, title=f"Tone per {period_word}")
+fig = charts.tone_chart(series, colors=colors, title=f"Tone toward each per {period_word}",
+                        measure=charts.TONE_TOWARD)
 smoothing = f"smoothed over {view.smooth} periods" if view.smooth > 1 else "not smoothed"
 with right:
     points.append(clicked(chart_block(f"{view.kind}_tone", fig, series,
-                                      f"Mean VADER tone (−1 to +1) with its 95% interval; {smoothing}.")))
+                                      f"Mean tone toward each {ONE_OF[view.kind]} (−1 to +1), "
+                                      "scored for the name within its sentence, with its 95% interval; "
+                                      f"{smoothing}.")))
     shown[f"{view.kind}_tone"] = (fig, series)
 sidebar_tail()
 
@@ -357,10 +361,11 @@ with left:
     points.append(clicked(chart_block("topic_mentions", fig, tseries,
                                       f"Articles and sentences hitting each topic's keywords{scope}.")))
     shown["topic_mentions"] = (fig, tseries)
-fig = charts.tone_chart(tseries, colors=tcolors, title=f"Topic tone per {period_word}")
+fig = charts.tone_chart(tseries, colors=tcolors, title=f"Topic tone per {period_word}",
+                        measure=charts.TONE_OF_SENTENCES)
 with right:
     points.append(clicked(chart_block("topic_tone", fig, tseries,
-                                      f"Mean tone of the sentences hitting each topic{scope}.")))
+                                      f"Mean VADER tone of the whole sentences hitting each topic{scope}.")))
     shown["topic_tone"] = (fig, tseries)
 
 st.header(f"Share of voice and {kind_word} by topic")
@@ -377,10 +382,12 @@ matrix = cached("entity_topic_matrix", store_path, version, filters, names)
 fig = charts.heatmap_chart(matrix, title=f"{KINDS[view.kind]} by topic")
 with right:
     chart_block("entity_by_topic", fig, matrix, "Number: sentences mentioning the name that hit the topic. "
-                "Colour: their mean tone (red negative, green positive).")
+                "Colour: the mean tone toward the name in them (red negative, green positive).")
     shown["entity_by_topic"] = (fig, matrix)
 
 st.subheader(f"Most mentioned {kind_word}")
+st.caption(f"Mean tone, % positive and % negative: of the tone toward each {ONE_OF[view.kind]} in the sentences "
+           "naming it, not of the whole sentences.")
 st.dataframe(charts.top_table(top), hide_index=True, width="stretch", column_config={
     "Mean tone": st.column_config.NumberColumn(format="%+.2f"),
     **{c: st.column_config.NumberColumn(format="%.0f%%") for c in ("% positive", "% negative", "Share of voice %")}})
@@ -416,10 +423,12 @@ def drill_down(pick: tuple[str, pd.Timestamp] | None) -> None:
         st.info("No sentences match this choice.")
         return
     st.caption(f"{len(rows)} sentence{'s' if len(rows) != 1 else ''}" + (" (first 200)" if len(rows) == 200 else ""))
+    # with a name picked, each card shows the tone toward it and the sentence's own tone
     cards = [page.sentence_card(r.text, (r.surfaces or "").split("; ") if pd.notna(r.surfaces) else [],
                                    r.tone, r.title if pd.notna(r.title) else None, r.source,
                                    f"{r.date:%d %b %Y}" if pd.notna(r.date) else "undated",
-                                   r.url if pd.notna(r.url) else None, int(r.copies)) for r in rows.itertuples()]
+                                   r.url if pd.notna(r.url) else None, int(r.copies),
+                                   sentence_tone=r.sentence_tone, target=name) for r in rows.itertuples()]
     st.markdown("\n".join(cards), unsafe_allow_html=True)
     st.download_button("CSV", export.to_bytes(rows, "csv"),
                        export.file_name("sentences", "csv", who=name, topic=topic, period=period), "text/csv",

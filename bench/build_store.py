@@ -45,7 +45,7 @@ QUALIFY row_number() OVER (ORDER BY t.k, b.article_id) <= ?
 # Columns copied unchanged into each replica, per table (the key and shifted columns are set apart).
 _COPY = {
     "sentences": "sentence_id, text, tone",
-    "raw_mentions": "sentence_id, start_char, end_char, surface, name, label, origin",
+    "raw_mentions": "sentence_id, start_char, end_char, surface, name, label, origin, tone",
     "topic_hits": "sentence_id, topic, keyword",
 }
 _ARTICLES = """

@@ -7,6 +7,8 @@ sentence has two or more), prints macro-F1 (over negative, neutral, positive) an
   all-neutral        every target "neutral"
   VADER ±0.05        the sentence's VADER compound for every target, VADER's own band
   VADER tuned band   the same with the band that maximises macro-F1 on train.jsonl (chosen on train, not dev)
+  targeted, no multi  the shipped model without its multi-target neutral offset (`multi_neutral_offset`
+                     in bench/train_tone.py): the model as shipped before that offset, weight for weight
   targeted tone      monitor.ingest.tone with the shipped tone_model.json
 Then the cost: median µs per sentence of the targeted step (with and without the sentence's VADER call,
 which the ingest already makes) beside spaCy's senter+ner (the ingest's NER) on the same sentences, and
@@ -63,8 +65,19 @@ def predict(rows: Rows, method: str, band: float = 0.05) -> tuple[list[str], lis
         elif method == "vader":
             pred += [banded(tone.sentence_tone(text), band)] * len(spans)
         else:
-            pred += [tone.label(t) for t in tone.mention_tones(text, spans).mentions]
+            model = without_multi_offset(tone.load_model()) if method == "no-multi" else None
+            pred += [tone.label(t) for t in tone.mention_tones(text, spans, model).mentions]
     return gold, pred
+
+
+def without_multi_offset(model: tone.Model) -> tone.Model:
+    """Return the model with the multi-target neutral offset taken back out of n:others1/2's weights."""
+    offset = model.meta["settings"]["multi_neutral_offset"]
+    weights = dict(model.weights)
+    for name in ("n:others1", "n:others2"):
+        neg, neu, pos = weights[name]
+        weights[name] = (neg, neu - offset, pos)
+    return tone.Model(model.bias, weights, model.meta)
 
 
 def tuned_band(train: Rows) -> float:
@@ -78,6 +91,7 @@ def scores(splits: dict[str, Rows], band: float) -> list[tuple[str, str, float, 
     """Return (split, method, macro-F1, accuracy, targets) for every split and method."""
     methods = [("all-neutral", "neutral", 0.05), ("sentence VADER ±0.05", "vader", 0.05),
                (f"sentence VADER, band ±{band:.2f} tuned on train", "vader", band),
+               ("targeted tone without the multi-target neutral offset (the previous model)", "no-multi", 0.05),
                ("**targeted tone**", "targeted", 0.05)]
     out = []
     for split, rows in splits.items():

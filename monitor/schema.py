@@ -40,8 +40,9 @@ MENTIONS: dict[str, str] = {
     "entity": STRING,         # canonical name after variant resolution
     "entity_type": STRING,    # person | org | place | group
     "surface": STRING,        # the name as written in the sentence
-    "tone": "float64",        # the sentence's VADER compound, -1..1
-    "tone_label": STRING,
+    "tone": "float64",        # the tone toward this entity here (its first mention in the sentence), -1..1
+    "tone_label": STRING,     # the label of `tone`
+    "sentence_tone": "float64",  # the whole sentence's VADER compound, -1..1 (what `tone` was before schema 3)
     "topics": STRING,         # the article's topics
 }
 
@@ -78,7 +79,7 @@ SERIES: dict[str, str] = {      # one row per period and name (an entity or a to
     "articles": "int64",        # distinct articles among them
     "total_articles": "int64",  # all articles of the period under the filters, the entity filter aside
     "share": "float64",         # articles / total_articles: the normalised coverage
-    "tone": "float64",          # mean sentence tone
+    "tone": "float64",          # mean tone: toward the entity (mentions.tone), or of the topic's sentences
     "tone_low": "float64",      # 95% interval: mean -/+ 1.96 standard errors, within -1..1
     "tone_high": "float64",
     "tone_smooth": "float64",   # tone, until read.timeseries.smooth_tone smooths it
@@ -89,15 +90,18 @@ TIMELINE: dict[str, str] = {
     "period": DATE, "entity": STRING, "mentions": "int64", "articles": "int64", "tone": "float64",
     "tone_low": "float64", "tone_high": "float64", "total_articles": "int64", "share": "float64",
 }
-TOP: dict[str, str] = {         # one row per entity
+TOP: dict[str, str] = {         # one row per entity; tone, positive, negative: of the tone toward it
     "name": STRING, "mentions": "int64", "articles": "int64", "tone": "float64",
     "positive": "float64", "negative": "float64", "share_of_voice": "float64",
 }
+# tone: the mean tone toward the entity in the sentences hitting the topic
 MATRIX: dict[str, str] = {"name": STRING, "topic": STRING, "mentions": "int64", "tone": "float64"}
-SENTENCES_SHOWN: dict[str, str] = {  # the drill-down: one row per sentence behind a point
+# The drill-down: one row per sentence behind a point. `tone`: toward the entity picked (its first mention in
+# the sentence), the sentence's own when only a topic is; `sentence_tone`: the sentence's VADER compound.
+SENTENCES_SHOWN: dict[str, str] = {
     "date": DATE, "source": STRING, "title": STRING, "url": STRING, "article_id": STRING,
-    "sentence_id": "int64", "text": STRING, "tone": "float64", "surfaces": STRING, "keywords": STRING,
-    "copies": "int64",
+    "sentence_id": "int64", "text": STRING, "tone": "float64", "sentence_tone": "float64", "surfaces": STRING,
+    "keywords": STRING, "copies": "int64",
 }
 
 ENTITY_TYPES = ("person", "org", "place", "group")

@@ -70,6 +70,13 @@ DERIVED_STALE = "derived_stale"
 _SET_FLAG = "INSERT OR REPLACE INTO meta VALUES (?, '1')"
 _NAME_STATS = "SELECT name, label, count(*) AS n FROM raw_mentions GROUP BY name, label ORDER BY name, label"
 _MAP_COLUMNS = ("name", "key", "entity", "entity_type")
+# Each person name of each article, with the article's outlet and month: what settles a name several
+# people share (monitor.ingest.namesakes.link_articles). Only names the new map types person (`_map`).
+_ARTICLE_NAMES = ("SELECT r.article_id, r.name, a.source, date_trunc('month', a.date) AS month, count(*) AS n "
+                  "FROM raw_mentions r JOIN articles a USING (article_id) "
+                  "WHERE r.name IN (SELECT name FROM _map WHERE entity_type = 'person') "
+                  "GROUP BY r.article_id, r.name, a.source, month")
+_LINK_COLUMNS = ("article_id", "name", "entity", "entity_type")
 
 
 # One lock per store file for the connections of this process (Store.connect). DuckDB shares one database
@@ -228,7 +235,11 @@ class Store:
                 _derive(con)
             elif found < SCHEMA_VERSION:
                 for step in ddl.MIGRATIONS[found - 1:]:
-                    con.execute(step)
+                    if isinstance(step, str):
+                        con.execute(step)
+                    else:  # a function of the connection: work SQL alone cannot do (ddl.add_mention_tones)
+                        step(con)
+                _derive(con)  # with today's SQL, once every step has brought the tables they read
                 con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
             self._check_schema(con)
         self.migrated_from = found if found is not None and found < SCHEMA_VERSION else None
@@ -348,9 +359,12 @@ class Store:
         with self.connect() as con:
             con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
-    def rebuild_entity_map(self, build: Callable[[pd.DataFrame], pd.DataFrame]) -> bool:
+    def rebuild_entity_map(self, build: Callable[[pd.DataFrame], pd.DataFrame],
+                           link: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> bool:
         """Replace the entity map with ``build(stats)`` (one row per name and label, with its count `n`)
-        and rebuild the derived tables; return True when the map changed.
+        and, given `link`, the per-article `name_links` with ``link(rows)`` (one row per article and person
+        name: article_id, name, source, month, n: its mentions there), then rebuild the derived tables;
+        return True when they changed.
 
         An unchanged map (re-ingesting what is stored) leaves the store and its version alone,
         unless rows were written since the derived tables were last made (DERIVED_STALE).
@@ -359,11 +373,16 @@ class Store:
         """
         with self._write() as write:
             entity_map = build(write.con.execute(_NAME_STATS).df())[list(_MAP_COLUMNS)]
+            links = _name_links(write.con, entity_map, link)
             stale = write.con.execute("SELECT key FROM meta WHERE key = ?", [DERIVED_STALE]).fetchall()
-            write.changed = bool(stale) or not _same_rows(write.con, "entity_map", entity_map)
+            write.changed = bool(stale) or not _same_rows(write.con, "entity_map", entity_map) or (
+                links is not None and not _same_rows(write.con, "name_links", links))
             if write.changed:
                 write.con.execute("DELETE FROM entity_map")
                 _insert(write.con, "entity_map", entity_map)
+                if links is not None:
+                    write.con.execute("DELETE FROM name_links")
+                    _insert(write.con, "name_links", links)
                 _derive(write.con)
         return write.changed
 
@@ -407,6 +426,19 @@ class Store:
                 _derive(con)
             con.unregister("_topics")
         return write.changed
+
+
+def _name_links(con: duckdb.DuckDBPyConnection, entity_map: pd.DataFrame,
+                link: Callable[[pd.DataFrame], pd.DataFrame] | None) -> pd.DataFrame | None:
+    """Return ``link(rows)`` for the person names of each article under the new `entity_map` (None without `link`)."""
+    if link is None:
+        return None
+    con.register("_map", entity_map)
+    try:
+        rows = con.execute(_ARTICLE_NAMES).df()
+    finally:
+        con.unregister("_map")
+    return link(rows)[list(_LINK_COLUMNS)]
 
 
 def _derive(con: duckdb.DuckDBPyConnection) -> None:

@@ -7,9 +7,17 @@ MIGRATIONS, in order; `meta.schema_version` marks a file as this project's store
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterator, Sequence
 
 import duckdb
+import pandas as pd
 
+# Per-article links of a name to an entity, overriding `entity_map` for that article's name (a lone surname
+# that means another person in this article than the corpus-wide majority). Filled by the ingest's
+# name resolution; `mentions` reads it.
+NAME_LINKS = """
+CREATE TABLE IF NOT EXISTS name_links (article_id VARCHAR, name VARCHAR, entity VARCHAR, entity_type VARCHAR);
+"""
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS articles (
@@ -20,22 +28,27 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE TABLE IF NOT EXISTS sentences (article_id VARCHAR, sentence_id BIGINT, text VARCHAR, tone DOUBLE);
 CREATE TABLE IF NOT EXISTS raw_mentions (
     article_id VARCHAR, sentence_id BIGINT, start_char INTEGER, end_char INTEGER,
-    surface VARCHAR, name VARCHAR, label VARCHAR, origin VARCHAR);
+    surface VARCHAR, name VARCHAR, label VARCHAR, origin VARCHAR, tone DOUBLE);
 CREATE TABLE IF NOT EXISTS topic_hits (article_id VARCHAR, sentence_id BIGINT, topic VARCHAR, keyword VARCHAR);
 CREATE TABLE IF NOT EXISTS entity_map (name VARCHAR, key VARCHAR, entity VARCHAR, entity_type VARCHAR);
-"""
+""" + NAME_LINKS
 
 # The derived tables, rebuilt whole from the tables above (every reader reads these, never their joins).
-# `mentions`: one row per entity per sentence: two spellings of one person in a sentence count once.
+# `mentions`: one row per entity per sentence: two spellings of one person in a sentence count once, the
+# first one's targeted tone (`tone`) kept, beside its sentence's VADER compound (`sentence_tone`). A name
+# linked to an entity for its article (`name_links`) goes to that entity, any other by `entity_map`.
 MENTIONS = """
 CREATE OR REPLACE TABLE mentions AS
-SELECT r.article_id, a.date, a.source, r.sentence_id, m.entity, m.entity_type, r.surface,
-       s.tone, a.topics, r.start_char, r.end_char, a.story_id, a.is_copy
+SELECT r.article_id, a.date, a.source, r.sentence_id, coalesce(l.entity, m.entity) AS entity,
+       coalesce(l.entity_type, m.entity_type) AS entity_type, r.surface,
+       r.tone, s.tone AS sentence_tone, a.topics, r.start_char, r.end_char, a.story_id, a.is_copy
 FROM raw_mentions r
 JOIN entity_map m USING (name)
+LEFT JOIN name_links l USING (article_id, name)
 JOIN articles a USING (article_id)
 JOIN sentences s USING (article_id, sentence_id)
-QUALIFY row_number() OVER (PARTITION BY r.article_id, r.sentence_id, m.entity ORDER BY r.start_char) = 1
+QUALIFY row_number() OVER (PARTITION BY r.article_id, r.sentence_id, coalesce(l.entity, m.entity)
+                           ORDER BY r.start_char) = 1
 ORDER BY a.date, r.article_id, r.sentence_id, r.start_char
 """
 
@@ -53,11 +66,71 @@ ORDER BY a.date, t.article_id, t.sentence_id, t.topic
 """
 DERIVED = MENTIONS + ";\n" + TOPIC_MENTIONS
 
+# Articles whose mentions' tones one batch of the 2 -> 3 migration reads and scores: only their sentences
+# with mentions are in memory at once (Reuters: about 4 such sentences an article, of some 160 characters).
+TONE_BATCH_ARTICLES = 1_000
+
+
+def mention_tone_rows(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> pd.DataFrame:
+    """Return (rid, tone) for every raw mention of `article_ids` whose sentence is stored: `rid` the
+    mention's rowid, `tone` the targeted tone toward it, scored with all the spans of its sentence."""
+    from monitor.ingest.tone import load_model, mention_tones, sentence_tone
+
+    rows = con.execute(
+        "SELECT r.article_id, r.sentence_id, list(r.rowid ORDER BY r.start_char, r.rowid) AS rids, "
+        "list([r.start_char, r.end_char] ORDER BY r.start_char, r.rowid) AS spans, any_value(s.text) AS text "
+        "FROM raw_mentions r JOIN sentences s USING (article_id, sentence_id) "
+        "WHERE r.article_id IN (SELECT unnest(?)) GROUP BY r.article_id, r.sentence_id", [list(article_ids)]
+    ).fetchall()
+    model = load_model()
+    rids: list[int] = []
+    tones: list[float] = []
+    for _, _, ids, spans, text in rows:
+        try:
+            scored = list(mention_tones(text, [(a, b) for a, b in spans], model).mentions)
+        except ValueError:  # a span that does not fit its sentence (a store edited by hand): the sentence's tone
+            scored = [sentence_tone(text or "")] * len(ids)
+        rids += ids
+        tones += scored
+    return pd.DataFrame({"rid": pd.Series(rids, dtype="int64"), "tone": pd.Series(tones, dtype="float64")})
+
+
+def _batches(values: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    """Yield `values` in slices of at most `size`."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def add_mention_tones(con: duckdb.DuckDBPyConnection) -> None:
+    """Schema 2 -> 3: add `raw_mentions.tone`, the targeted tone toward each mention, filled from the stored
+    sentences and spans (no NER), and the empty `name_links` table; the store rebuilds the derived tables.
+
+    Streams TONE_BATCH_ARTICLES articles at a time; the tones wait in a temporary table and go into
+    raw_mentions in one UPDATE (one pass over it, not one per batch). The readers' data changes: the
+    store's version moves, so their caches do not serve the old tones.
+    """
+    con.execute("ALTER TABLE raw_mentions ADD COLUMN IF NOT EXISTS tone DOUBLE")
+    con.execute(NAME_LINKS)
+    con.execute("CREATE OR REPLACE TEMP TABLE _mention_tones (rid BIGINT, tone DOUBLE)")
+    ids = [row[0] for row in con.execute("SELECT DISTINCT article_id FROM raw_mentions ORDER BY 1").fetchall()]
+    for batch in _batches(ids, TONE_BATCH_ARTICLES):
+        con.register("_batch_tones", mention_tone_rows(con, batch))
+        con.execute("INSERT INTO _mention_tones SELECT rid, tone FROM _batch_tones")
+        con.unregister("_batch_tones")
+    con.execute("UPDATE raw_mentions SET tone = t.tone FROM _mention_tones t WHERE raw_mentions.rowid = t.rid")
+    con.execute("DROP TABLE _mention_tones")
+    con.execute("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'version'")
+
+
+Migration = str | Callable[[duckdb.DuckDBPyConnection], None]
 # Step N takes a store at schema version N to N + 1; they run in order, in the transaction of a writable
-# open (monitor.store.Store._open_schema). A new store is created at the last version (TABLES, then DERIVED).
-# Add a step when the tables change; a step may rebuild a derived table with today's SQL.
-MIGRATIONS: tuple[str, ...] = (
+# open (monitor.store.Store._open_schema), which then rebuilds the derived tables with today's SQL (so a
+# step changes the tables they are made from, and a later step's tables are there when they are made).
+# A step is SQL, or a function given the connection (for work SQL cannot do). A new store is created at the
+# last version (TABLES, then DERIVED). Add a step when the tables change.
+MIGRATIONS: tuple[Migration, ...] = (
     TOPIC_MENTIONS,  # 1 -> 2: stores made before `topic_mentions` existed lack it
+    add_mention_tones,  # 2 -> 3: the tone toward each mention, and `name_links`
 )
 SCHEMA_VERSION = len(MIGRATIONS) + 1
 

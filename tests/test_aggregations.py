@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import shutil
 
-import duckdb
 import pandas as pd
 import pytest
 
+from monitor import tables
 from monitor.read import aggregations, frames
 from monitor.read.filters import Filters, resolve_entity
-from monitor.store import Store, StoreError
+from monitor.store import SCHEMA_VERSION, Store, StoreError
+from tests.old_schema import downgrade
 
 TOPIC_FILTERS = [Filters(), Filters(unique_stories=True), Filters(sources=("Lakeside Ledger",)),
                  Filters(entities=("Tomas Brandt",)), Filters(since="2021-03-09", until="2021-03-20"),
@@ -27,10 +28,9 @@ def migrated(fiction_store, tmp_path_factory) -> Store:
     """The fiction store as made before `topic_mentions` existed (schema version 1), opened writable: migrated."""
     path = tmp_path_factory.mktemp("old") / "old.duckdb"
     shutil.copyfile(fiction_store.path, path)
-    with duckdb.connect(str(path)) as con:
-        con.execute("DROP TABLE topic_mentions")
-        con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    with pytest.raises(StoreError, match="schema version 1, this monitor needs 2: run `python -m monitor migrate"):
+    downgrade(path, 1)
+    with pytest.raises(StoreError, match=rf"schema version 1, this monitor needs {SCHEMA_VERSION}: "
+                                         r"run `python -m monitor migrate"):
         Store(path, read_only=True)  # readers never probe: an old store is refused, saying how to migrate it
     assert Store(path).migrated_from == 1
     return Store(path, read_only=True)
@@ -58,8 +58,9 @@ def test_the_topic_hits_frame_reads_the_derived_table(fiction_store):
 def test_a_migrated_store_answers_as_a_new_one(fiction_store, migrated, f):
     topics = aggregations.topic_options(fiction_store, Filters())["name"].tolist()
     assert topics
-    assert migrated.version() == fiction_store.version()  # migrating changes no reader's data
+    assert migrated.version() == fiction_store.version() + 1  # 2 -> 3 changed the mentions' tones, once
     pd.testing.assert_frame_equal(aggregations.topic_options(fiction_store, f), aggregations.topic_options(migrated, f))
+    pd.testing.assert_frame_equal(frames.mentions(fiction_store, f), frames.mentions(migrated, f))
     pd.testing.assert_frame_equal(frames.topic_hits(fiction_store, f), frames.topic_hits(migrated, f))
     for freq in ("D", "W", "M"):
         new = aggregations.topic_series(fiction_store, f, freq, topics)
@@ -121,3 +122,24 @@ def test_entity_table_ranks_every_entity_as_top_entities_does(fiction_store, f, 
     for limit in (15, 2):
         pd.testing.assert_frame_equal(aggregations.top_of(table, limit),
                                       aggregations.top_entities(fiction_store, f, "person", None, limit, min_mentions))
+
+
+def test_a_name_linked_for_its_article_goes_to_that_entity(fiction_store, tmp_path):
+    path = tmp_path / "linked.duckdb"
+    shutil.copyfile(fiction_store.path, path)
+    store = Store(path)
+    articles = store.query("SELECT DISTINCT article_id FROM raw_mentions WHERE name = 'Mara Velloso' ORDER BY 1")
+    linked = articles["article_id"].iloc[0]
+    with store.transaction() as con:  # what the per-article resolution writes: one article's Velloso is another
+        con.execute("INSERT INTO name_links VALUES (?, 'Mara Velloso', 'Rosa Velloso', 'person')", [linked])
+        con.execute(tables.DERIVED)
+    mentions = frames.mentions(store)
+    velloso = mentions[mentions["surface"].str.contains("Velloso")]
+    assert set(velloso.loc[velloso["article_id"] == linked, "entity"]) == {"Rosa Velloso"}
+    assert set(velloso.loc[velloso["article_id"] != linked, "entity"]) == {"Mara Velloso"}
+    before = frames.mentions(fiction_store)
+    assert len(mentions) == len(before) and mentions["tone"].tolist() == before["tone"].tolist()
+    shown = aggregations.sentences_behind(store, Filters(), "Rosa Velloso")
+    assert set(shown["article_id"]) == {linked}
+    assert len(shown) == len(velloso[velloso["article_id"] == linked])
+    assert linked not in set(aggregations.sentences_behind(store, Filters(), "Mara Velloso")["article_id"])

@@ -4,7 +4,6 @@ import shutil
 import subprocess
 import sys
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -12,9 +11,10 @@ from monitor import schema
 from monitor.ingest.pipeline import ingest
 from monitor.read import aggregations
 from monitor.read.filters import Filters
-from monitor.store import Store
+from monitor.store import SCHEMA_VERSION, Store
 from tests.conftest import ROOT, SEEDS
 from tests.corpus import write_corpus
+from tests.old_schema import downgrade
 
 
 def run(*args: str, store) -> subprocess.CompletedProcess:
@@ -152,14 +152,12 @@ def test_the_timeline_counts_a_syndicated_story_once_unless_asked(syndicated, tm
 def test_migrate_upgrades_an_older_store_and_then_it_reads(fiction_store, tmp_path):
     path = tmp_path / "old.duckdb"
     shutil.copyfile(fiction_store.path, path)
-    with duckdb.connect(str(path)) as con:
-        con.execute("DROP TABLE topic_mentions")
-        con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    downgrade(path, 1)
     refused = run("info", store=path)
     assert refused.returncode == 3 and "python -m monitor migrate" in refused.stderr
     done = run("migrate", store=path)
-    assert done.returncode == 0 and "migrated from schema version 1 to 2" in done.stdout
-    assert "already at schema version 2" in run("migrate", store=path).stdout
+    assert done.returncode == 0 and f"migrated from schema version 1 to {SCHEMA_VERSION}" in done.stdout
+    assert f"already at schema version {SCHEMA_VERSION}" in run("migrate", store=path).stdout
     assert run("info", store=path).returncode == 0
     missing = run("migrate", store=tmp_path / "none.duckdb")
     assert missing.returncode == 3 and "no store here yet" in missing.stderr

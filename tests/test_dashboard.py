@@ -4,6 +4,8 @@ from datetime import date
 
 import pandas as pd
 
+from monitor.schema import tone_label
+
 
 def figures(at) -> dict[str, dict]:
     """The plotly figures on the page, by their chart key."""
@@ -136,3 +138,26 @@ def test_other_languages_are_counted_and_auto_refresh_can_be_set(app, tmp_path):
     assert any("not analysed (other languages): pt 1" in c.value for c in at.caption)
     at.sidebar.selectbox(key="refresh").set_value(30).run()
     assert not at.exception
+
+
+def test_drill_down_shows_the_tone_toward_the_name_and_the_sentences_tone(app, fiction_store):
+    at = app(fiction_store.path)
+    captions = " ".join(c.value for c in at.caption)
+    assert "Mean tone toward each person" in captions and "toward the name in them" in captions
+    assert "tone of the whole sentences hitting each topic" in captions
+    names = [n for n in at.selectbox(key="drill_name").options if n not in (None, "Any")]
+    assert len(names) >= 2
+    for name in names[:3]:
+        at.selectbox(key="drill_name").set_value(name).run()
+        html = "\n".join(m.value for m in at.markdown if "<mark>" in m.value)
+        shown = fiction_store.query("SELECT tone, sentence_tone FROM mentions WHERE entity = ?", [name])
+        assert len(shown) and html.count(f"tone toward {name} ") == len(shown)
+        for toward, sentence in shown.itertuples(index=False):
+            assert (f"tone toward {name} {toward:+.2f} ({tone_label(toward)}) · "
+                    f"sentence tone {sentence:+.2f} ({tone_label(sentence)})") in html
+    every = fiction_store.query("SELECT tone, sentence_tone FROM mentions")
+    assert (every["tone"].round(2) != every["sentence_tone"].round(2)).any()  # the two can be told apart
+    at.selectbox(key="drill_name").set_value(None).run()
+    at.selectbox(key="drill_topic").set_value(at.selectbox(key="drill_topic").options[1]).run()
+    html = "\n".join(m.value for m in at.markdown if "border-left" in m.value)
+    assert "tone " in html and "tone toward" not in html  # a topic has no one to be toward: the sentence's tone

@@ -219,3 +219,30 @@ def test_an_impossible_year_first_date_is_no_header_prefix_or_dateline() -> None
     assert parse_date_prefix("2024-13-01 The council met") is None
     assert dateline_date("NORTHBRIDGE, 2024-13-01 (Courier) - The council met") is None
     assert dateline_date("NORTHBRIDGE, 2024-08-13 (Courier) - The council met") == datetime(2024, 8, 13)
+
+
+# Issue: dates to the minute. Offsets and zone names are honoured wherever a date is read.
+@pytest.mark.parametrize("clock", ["16:38", "16:38:00", "4:38 PM", "4:38 p.m."])
+@pytest.mark.parametrize(
+    ("zone", "summer_hours", "winter_hours"),
+    [("GMT+2", 2, 2), ("UTC+02:00", 2, 2), ("GMT-5", -5, -5), ("UTC-0330", -3.5, -3.5),
+     ("ET", -4, -5), ("PT", -7, -8), ("CT", -5, -6), ("MT", -6, -7)],
+)
+def test_zone_spellings_are_honoured(clock: str, zone: str, summer_hours: float, winter_hours: float) -> None:
+    """GMT+2 is two hours east of Greenwich (not dateutil's POSIX reading); ET and PT follow daylight saving time."""
+    for month, hours in ((8, summer_hours), (1, winter_hours)):
+        local = datetime(2024, month, 13, 16, 38)
+        for text in (f"{local:%B} 13, 2024 {clock} {zone}", f"13 {local:%b} 2024, {clock} {zone}"):
+            assert parse_date(text) == local - timedelta(hours=hours), text
+
+
+def test_a_month_word_is_no_zone() -> None:
+    assert parse_date("OCT 13, 2024 4:38 PM ET") == datetime(2024, 10, 13, 20, 38)
+    assert parse_date("Aug 13, 2024 4:38 PM EST") == datetime(2024, 8, 13, 21, 38)  # EST as written, all year
+
+
+@pytest.mark.parametrize(("zone", "hours"), [("ET", -4), ("CT", -5), ("MT", -6), ("PT", -7)])
+def test_a_dateline_regional_zone_follows_summer_time(zone: str, hours: int) -> None:
+    """The dateline search alone reads "ET" as EST all year; in August it is EDT."""
+    text = f"NORTHBRIDGE, Aug. 13, 2024 11:38 PM {zone} (Courier) — The council met."
+    assert dateline_date(text) == datetime(2024, 8, 13, 23, 38) - timedelta(hours=hours)

@@ -2,6 +2,7 @@
 import re
 
 import pandas as pd
+import pytest
 
 from monitor.ingest.entities import (
     build_entity_map,
@@ -9,18 +10,9 @@ from monitor.ingest.entities import (
     link_within,
     resolve_article,
 )
-from monitor.ingest.nlp import Entity, Sentence
+from monitor.ingest.names import clean_name
 from monitor.ingest.watchlist import Watchlist
-
-
-def sentence(text: str, *spans: tuple[str, str]) -> Sentence:
-    """A sentence whose entities are the given (text, label) spans, at their first occurrence."""
-    ents = []
-    for surface, label in spans:
-        start = text.index(surface)
-        ents.append(Entity(start, start + len(surface), surface, label))
-    return Sentence(text=text, tone=0.0, entities=ents)
-
+from tests.spans import sentence
 
 ARTICLE = [
     sentence("Mayor Mara Velloso opened the Northbridge depot on Tuesday.", ("Mara Velloso", "PERSON"),
@@ -132,3 +124,43 @@ def test_hyphenated_pairs_count_both_people():
     names = sorted(m.name for m in resolve_article(article) if m.sentence_id == 1)
     assert names == ["Mara Velloso", "Tomas Brandt"]
     assert re.search("Velloso", article[1].text)
+
+
+@pytest.mark.parametrize("short", ["Holt Jr.", "Marcus Jr.", "Holt Jr"])
+@pytest.mark.parametrize("order", [0, 1])
+def test_a_suffixed_short_form_links_in_its_article_to_the_son_not_the_father(short, order):
+    suffix = short.split()[-1]
+    people = [sentence(f"Marcus Holt spoke, then Marcus Holt {suffix} did.", ("Marcus Holt", "PERSON"),
+                       (f"Marcus Holt {suffix}", "PERSON")),
+              sentence("Marcus Holt left.", ("Marcus Holt", "PERSON"))]
+    probe = sentence(f"Later {short} smiled.", (short, "PERSON"))
+    article = [*people, probe] if order else [probe, *people]
+    # (a span's final period is edge punctuation to clean_name: "Holt Jr." is stored as "Holt Jr")
+    names = {name for _, surface, name, _ in resolved(article) if surface == short.rstrip(".")}
+    assert names == {f"Marcus Holt {suffix}".rstrip(".")}
+
+
+@pytest.mark.parametrize("initials", ["W.", "H. W."])
+def test_a_surname_links_to_the_one_person_whose_name_the_article_writes_with_and_without_initials(initials):
+    article = [sentence(f"George {initials} Varga arrived.", (f"George {initials} Varga", "PERSON")),
+               sentence("George Varga waved.", ("George Varga", "PERSON")),
+               sentence("Varga left.", ("Varga", "PERSON"))]
+    names = {name for _, surface, name, _ in resolved(article) if surface == "Varga"}
+    assert names <= {"George Varga", f"George {initials} Varga"} and len(names) == 1
+    other = "P." if initials == "W." else "W."  # a second set of initials: two men, "Varga" is either
+    article.insert(1, sentence(f"George {other} Varga replied.", (f"George {other} Varga", "PERSON")))
+    assert {name for _, surface, name, _ in resolved(article) if surface == "Varga"} == {"Varga"}
+
+
+@pytest.mark.parametrize("title", ["Ayatollah", "Hojatoleslam", "Sheikh", "Cardinal", "Rabbi", "Imam", "Pres.",
+                                   "Lt.", "Col.", "Capt.", "Sgt."])
+def test_a_religious_or_rank_title_is_not_part_of_the_name(title):
+    assert clean_name(f"{title} Ines Okafor") == "Ines Okafor"
+
+
+@pytest.mark.parametrize("line", ["NPR's Ines Okafor contributed to this report.",
+                                  "Tomas Brandt and Ines Okafor contributed reporting from Lagos.",
+                                  "Ines Okafor in Lagos contributed to this story."])
+def test_a_contributed_line_is_a_credit_not_a_mention(line):
+    assert credit_regions(line) and credit_regions(line)[0][0] == 0
+    assert not credit_regions("Ines Okafor said she contributed to the fund.")

@@ -5,6 +5,9 @@ import sys
 
 import pytest
 
+from monitor import schema
+from monitor.ingest import batch, nlp, tone
+from monitor.ingest.entities import Mention
 from monitor.ingest.pipeline import ingest
 from monitor.ingest.topics import Taxonomy
 from monitor.ingest.watchlist import Watchlist
@@ -114,3 +117,48 @@ def test_seed_store(seed_store):
     summary = frames.summary(seed_store)
     assert summary["articles"] == 1 and summary["top_people"].iloc[0]["entity"] == "Donald Trump"
     assert len(list(SEEDS.iterdir())) == 1
+
+
+# Fictional people; each sentence praises the first name and attacks the second, in several words and orders.
+TWO_TONES = [
+    ("Dana Holt praised the plan while Rik Osterman attacked it.", "Dana Holt", "Rik Osterman"),
+    ("Critics led by Rik Osterman blamed the council, but Dana Holt won warm praise.", "Dana Holt", "Rik Osterman"),
+    ("Ines Okafor thanked the volunteers, while Tomas Brandt was accused of fraud.", "Ines Okafor", "Tomas Brandt"),
+]
+# Where today's model reads both names alike (0.73 and 0.66): the wiring is checked on it, the signs are not.
+SAME_SIGN = ("Mara Velloso welcomed the wonderful news; Tomas Brandt called it a disgrace.", "Mara Velloso",
+             "Tomas Brandt")
+
+
+def test_each_mention_gets_the_tone_toward_it_and_its_sentence_tone(store, tmp_path):
+    folder = tmp_path / "two"
+    folder.mkdir()
+    for n, (text, _, _) in enumerate([*TWO_TONES, SAME_SIGN]):
+        (folder / f"{n}.txt").write_text(f"date 2021-06-0{n + 1}\nsource The Northbridge Courier\n{text}\n")
+    ingest(store, [folder], watchlist=Watchlist())
+    mentions = frames.mentions(store)
+    assert list(mentions.columns).index("sentence_tone") == list(mentions.columns).index("tone_label") + 1
+    for text, praised, attacked in [*TWO_TONES, SAME_SIGN]:
+        aid, sid = store.query("SELECT article_id, sentence_id FROM sentences WHERE text = ?", [text]).iloc[0]
+        spans = store.query("SELECT start_char, end_char FROM raw_mentions WHERE article_id = ? AND sentence_id = ? "
+                            "ORDER BY start_char", [aid, int(sid)])
+        scored = tone.mention_tones(text, list(spans.itertuples(index=False, name=None)))
+        rows = mentions[(mentions["article_id"] == aid) & (mentions["sentence_id"] == sid)]
+        assert rows["tone"].tolist() == list(scored.mentions)  # one scoring with every span of the sentence
+        assert rows["sentence_tone"].tolist() == [nlp.tone(text)] * len(rows)
+        assert rows["tone_label"].tolist() == [schema.tone_label(t) for t in rows["tone"]]
+        toward = dict(zip(rows["surface"], rows["tone"], strict=True))
+        assert {praised, attacked} <= set(toward), (text, toward)
+        if text != SAME_SIGN[0]:
+            assert toward[praised] > 0 > toward[attacked], (text, toward)
+
+
+def test_the_batch_scores_each_sentence_once_with_all_its_spans():
+    sentences = [nlp.Sentence(text, nlp.tone(text)) for text, _, _ in TWO_TONES]
+    found = [Mention(sid, text.index(name), text.index(name) + len(name), name, name, "PERSON", "ner")
+             for sid, (text, *names) in enumerate(TWO_TONES) for name in names]
+    expected = [t for text, *names in TWO_TONES for t in
+                tone.mention_tones(text, [(text.index(n), text.index(n) + len(n)) for n in names]).mentions]
+    assert batch.mention_tones(sentences, found) == expected
+    alone = [tone.mention_tones(sentences[m.sentence_id].text, [(m.start, m.end)]).mentions[0] for m in found]
+    assert alone != expected  # each name scored with the others in its sentence, not alone

@@ -5,6 +5,7 @@ from monitor.ingest.names import (
     clean_name,
     is_org_like,
     is_person_shaped,
+    loose_key,
     name_key,
     strip_titles,
 )
@@ -25,8 +26,12 @@ def test_clean_name_rejects_non_names(raw):
     assert clean_name(raw) is None
 
 
-def test_name_key_ignores_case_periods_and_middle_initials():
-    assert name_key("Donald J. Trump") == name_key("DONALD TRUMP") == "donald trump"
+def test_name_key_ignores_case_and_periods_but_keeps_middle_initials():
+    # Middle initials were dropped (the old expectation "donald j trump" == "donald trump"): that merged
+    # George H. W. Bush into George W. Bush. They stay in the key; loose_key drops them.
+    assert name_key("Donald J. Trump") == name_key("DONALD J TRUMP") == "donald j trump"
+    assert name_key("George H.W. Bush") == name_key("George H. W. Bush") != name_key("George W. Bush")
+    assert loose_key(name_key("Donald J. Trump")) == name_key("Donald Trump")
     assert name_key("U.S.") == name_key("US")
     assert name_key("Mara Velloso") != name_key("Mara Vellosa")
 

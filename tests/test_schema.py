@@ -57,3 +57,28 @@ def test_readme_documents_every_column():
         table = section[1].split("###", 1)[0]
         documented = re.findall(r"^\| `(\w+)` \|", table, flags=re.M)
         assert documented == list(columns), f"{name}: README lists {documented}"
+
+
+def test_mentions_carry_the_tone_toward_the_entity_and_the_sentences_tone(fiction_store):
+    from monitor.read import aggregations, frames
+
+    columns = list(schema.MENTIONS)
+    assert columns[columns.index("tone_label") + 1] == "sentence_tone" and schema.MENTIONS["sentence_tone"] == "float64"
+    mentions = frames.mentions(fiction_store)
+    schema.check(mentions, schema.MENTIONS, "mentions")
+    truth = fiction_store.query(
+        "SELECT r.article_id, r.sentence_id, r.start_char, r.tone, s.tone AS sentence_tone FROM raw_mentions r "
+        "JOIN sentences s USING (article_id, sentence_id)")
+    joined = mentions.merge(fiction_store.query("SELECT article_id, sentence_id, entity, start_char FROM mentions"),
+                            on=["article_id", "sentence_id", "entity"]).merge(
+        truth, on=["article_id", "sentence_id", "start_char"], suffixes=("", "_raw"))
+    assert len(joined) == len(mentions)
+    assert joined["tone"].tolist() == joined["tone_raw"].tolist()
+    assert joined["sentence_tone"].tolist() == joined["sentence_tone_raw"].tolist()
+    for name in mentions["entity"].unique()[:4]:
+        shown = aggregations.sentences_behind(fiction_store, frames.Filters(), name)
+        schema.check(shown, schema.SENTENCES_SHOWN, "sentences_shown")
+        mine = mentions[mentions["entity"] == name]
+        pairs = sorted(zip(mine["article_id"], mine["sentence_id"], mine["tone"], mine["sentence_tone"], strict=True))
+        assert sorted(zip(shown["article_id"], shown["sentence_id"], shown["tone"], shown["sentence_tone"],
+                          strict=True)) == pairs

@@ -38,17 +38,34 @@ def test_no_person_for_platforms_agencies_accounts_or_fragments(seed_frames):
     assert set(platforms["entity_type"]) == {"org"}
 
 
+def test_the_platform_x_is_found_in_every_sentence_naming_it(seed_frames):
+    """"X" (the watchlist's platform, aliases Twitter and X Corp) is one letter: it is searched with
+    context rules (monitor.ingest.short_names); every seed sentence naming it has a mention of it."""
+    sentences = seed_frames.sentences
+    naming = set(sentences[sentences["text"].str.contains(r"(?<![\w-])X(?![\w-])", regex=True)]["sentence_id"])
+    found = set(seed_frames.mentions.query("entity == 'X'")["sentence_id"])
+    assert len(naming) >= 6 and naming <= found, sorted(naming - found)
+
+
+def test_the_embedded_post_is_the_account_s_mention(seed_frames):
+    accounts = seed_frames.mentions.query("entity == 'Kamala HQ'")
+    assert len(accounts) == 1 and set(accounts["entity_type"]) == {"org"}
+
+
 def test_several_topics_are_hit(seed_frames):
     topics = set(seed_frames.topic_hits["topic"])
     assert len(topics) >= 4, topics
     assert seed_frames.articles.loc[0, "topics"].count(";") >= 2
 
 
-def test_mention_tone_is_its_sentence_tone(seed_frames):
+def test_mention_sentence_tone_is_its_sentence_tone(seed_frames):
     merged = seed_frames.mentions.merge(seed_frames.sentences, on=["article_id", "sentence_id"],
                                         suffixes=("", "_sentence"))
     assert len(merged) == len(seed_frames.mentions)
-    assert (merged["tone"] == merged["tone_sentence"]).all()
+    assert (merged["sentence_tone"] == merged["tone_sentence"]).all()
+    # the tone toward a mention is its own: not every mention carries its sentence's compound
+    assert merged["tone"].between(-1, 1).all()
+    assert (merged["tone"] != merged["tone_sentence"]).any()
     article = seed_frames.articles.iloc[0]
     assert abs(article["tone"] - seed_frames.sentences["tone"].mean()) < 1e-9
 

@@ -10,6 +10,7 @@ from monitor import tables as tables_module
 from monitor.ingest.pipeline import ingest
 from monitor.store import SCHEMA_VERSION, Store, StoreError, retry_while_busy
 from tests.conftest import SEEDS
+from tests.old_schema import downgrade
 
 
 def test_a_failed_batch_leaves_the_store_as_it_was(tmp_path):
@@ -76,9 +77,7 @@ def test_read_only_store_cannot_write(tmp_path):
 def old_store(fiction_store, path):
     """A copy of the fiction store as made before `topic_mentions` existed: schema version 1."""
     shutil.copyfile(fiction_store.path, path)
-    with duckdb.connect(str(path)) as con:
-        con.execute("DROP TABLE topic_mentions")
-        con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    downgrade(path, 1)
     return path
 
 
@@ -90,15 +89,17 @@ def test_a_new_store_is_at_the_current_schema_version(tmp_path):
 
 def test_a_writable_open_migrates_an_older_store_and_a_read_only_one_says_how(fiction_store, tmp_path):
     path = old_store(fiction_store, tmp_path / "old.duckdb")
-    with pytest.raises(StoreError, match=r"schema version 1, this monitor needs 2: run `python -m monitor migrate"):
+    with pytest.raises(StoreError, match=rf"schema version 1, this monitor needs {SCHEMA_VERSION}: "
+                                         r"run `python -m monitor migrate"):
         Store(path, read_only=True)
     store = Store(path)
     assert store.migrated_from == 1 and store.meta("schema_version") == str(SCHEMA_VERSION)
-    assert store.version() == fiction_store.version()  # no reader's data changed
-    rows = "SELECT * FROM topic_mentions ORDER BY article_id, sentence_id, topic"
-    pd.testing.assert_frame_equal(store.query(rows), fiction_store.query(rows))
+    assert store.version() == fiction_store.version() + 1  # 2 -> 3 changed the tone readers see: once
+    for rows in ("SELECT * FROM topic_mentions ORDER BY article_id, sentence_id, topic",
+                 "SELECT * FROM mentions ORDER BY article_id, sentence_id, entity"):  # the ingest's tones again
+        pd.testing.assert_frame_equal(store.query(rows), fiction_store.query(rows))
     assert Store(path).migrated_from is None  # migrated once
-    assert Store(path, read_only=True).version() == fiction_store.version()
+    assert Store(path, read_only=True).version() == fiction_store.version() + 1
 
 
 def test_a_failed_migration_leaves_the_store_as_it_was(fiction_store, tmp_path, monkeypatch):

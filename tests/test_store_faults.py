@@ -478,7 +478,7 @@ def test_hand_edits_are_named(fiction_store, tmp_path):
     shutil.copyfile(fiction_store.path, path)
     with duckdb.connect(str(path)) as con:
         con.execute("DROP TABLE sentences; ALTER TABLE articles DROP tone; ALTER TABLE meta ALTER value TYPE VARCHAR")
-    with pytest.raises(StoreError, match=r"does not match its schema version 2 \(no column articles.tone; "
+    with pytest.raises(StoreError, match=r"does not match its schema version \d+ \(no column articles.tone; "
                                          r"no table sentences\): it was edited by hand"):
         Store(path)
     with duckdb.connect(str(path)) as con:

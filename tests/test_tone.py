@@ -245,26 +245,79 @@ def test_generated_contrasts_rank_the_one_who_approves_above_the_one_who_objects
                 if tone.label(approves) != "negative" and tone.label(objects) != "positive"]
     # the sentence's compound, given to both, ranks none of them (the old behaviour)
     assert len(ranked) >= 0.85 * len(variants), sorted(set(t for t, _, _ in variants) - set(ranked))
-    assert len(opposite) >= 0.6 * len(variants), len(opposite)
+    # the one who approves is not labelled negative, nor the one who objects positive (the model before
+    # the multi-target offset: 56 of 80; now 80, though in 52 of them one of the two is neutral)
+    assert len(opposite) >= 0.9 * len(variants), len(opposite)
+
+
+# -- a second name does not make a neutral sentence polar ----------------------------------------------
+# train.jsonl's sentences with two or more targets are 21% neutral, NewsMTSC's multi-target split 49%:
+# the model had learnt "two names, so praise or blame", and the trainer now corrects that prior.
+
+NEUTRAL_TEMPLATES = ["{a} met {b} in {place} on {day}.",
+                     "{a} and {b} will travel to {place} on {day}.",
+                     "{a} spoke with {b} by phone on {day}, according to the schedule.",
+                     "{a} sat next to {b} at the hearing in {place}.",
+                     "{a} introduced {b} at the conference in {place} on {day}.",
+                     "{a}, who chairs the committee, is expected to meet {b} in {place}."]
+NAME_PAIRS = [(MARTA, TOMAS), ("Ines Halvorsen", "Dario Mestre"), ("Olek Varga", "Priya Natarajan")]
+
+
+def neutral_variants() -> list[tuple[str, str, str]]:
+    """Return (sentence, first name, second name) for every neutral template, name pair, place, day and
+    order of the names (144 sentences)."""
+    out = []
+    for (x, y), template, place, day, flip in itertools.product(
+            NAME_PAIRS, NEUTRAL_TEMPLATES, ("Brussels", "Ohio"), ("Tuesday", "Friday"), (False, True)):
+        a, b = (y, x) if flip else (x, y)
+        out.append((template.format(a=a, b=b, place=place, day=day), a, b))
+    return out
+
+
+def test_a_second_name_does_not_make_a_neutral_sentence_polar() -> None:
+    variants = neutral_variants()
+    alone = [tone.label(tones_of(text, a)[0]) for text, a, _ in variants]
+    both = [tone.label(t) for text, a, b in variants for t in tones_of(text, a, b)]
+    # each name alone is neutral: the sentences are; so a polar label below comes from the second name
+    assert alone.count("neutral") >= 0.95 * len(alone), alone
+    # the old model labelled 204 of 288 neutral (71%)
+    assert both.count("neutral") >= 0.9 * len(both), sorted(set(both))
+
+
+def test_the_multi_target_offset_moves_only_mentions_that_share_their_sentence() -> None:
+    from bench.tone import without_multi_offset
+
+    model = tone.load_model()
+    assert model.meta["settings"]["multi_neutral_offset"] > 0
+    unshifted = without_multi_offset(model)  # the weights the fit gave, before the prior was corrected
+    one = f"{MARTA} attacked the harbour plan."
+    two = f"{MARTA} attacked the harbour plan with {TOMAS}."
+    assert tone.mention_tones(one, spans_of(one, MARTA), unshifted) == tone.mention_tones(one, spans_of(one, MARTA))
+    feats = tone.features_of(two, spans_of(two, MARTA, TOMAS))
+    for f in feats:
+        assert tone.probabilities(model, f)[1] > tone.probabilities(unshifted, f)[1]
 
 
 # -- accuracy floors on NewsMTSC dev (a few points under what the shipped model reaches) -------------
 
-# shipped model (bench/RESULTS.md): dev_rw macro-F1 0.690, accuracy 0.706; dev_mt 0.577, 0.577
-FLOORS = {"dev_rw.jsonl": (0.66, 0.68), "dev_mt.jsonl": (0.55, 0.55)}  # (macro-F1, accuracy)
+# shipped model (bench/RESULTS.md): dev_rw macro-F1 0.684, accuracy 0.700; its 44 targets in sentences
+# with two or more 0.539, 0.568; dev_mt 0.633, 0.647 (the model before the multi-target offset: 0.690,
+# 0.706; 0.557, 0.614; 0.577, 0.577)
+FLOORS = {("dev_rw.jsonl", 1): (0.66, 0.68), ("dev_rw.jsonl", 2): (0.51, 0.53),
+          ("dev_mt.jsonl", 2): (0.60, 0.61)}  # (split, least targets per sentence) -> (macro-F1, accuracy)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("split", sorted(FLOORS))
-def test_accuracy_on_newsmtsc_dev_stays_above_its_floor(split: str) -> None:
+@pytest.mark.parametrize("split, least", sorted(FLOORS))
+def test_accuracy_on_newsmtsc_dev_stays_above_its_floor(split: str, least: int) -> None:
     from bench.tone import accuracy, macro_f1, predict
     from bench.train_tone import read_split
 
-    rows = read_split(shared_data("newsmtsc", split))
+    rows = [row for row in read_split(shared_data("newsmtsc", split)) if len(row[1]) >= least]
     gold, pred = predict(rows, "targeted")
     _, vader = predict(rows, "vader")
-    f1_floor, acc_floor = FLOORS[split]
+    f1_floor, acc_floor = FLOORS[split, least]
     assert macro_f1(gold, pred) >= f1_floor, (split, macro_f1(gold, pred))
     assert accuracy(gold, pred) >= acc_floor, (split, accuracy(gold, pred))
-    # and the sentence's score given to every name (the old behaviour) stays under it: the check can fail
-    assert macro_f1(gold, vader) < f1_floor
+    # and the sentence's score given to every name (the old behaviour) stays under the model
+    assert macro_f1(gold, vader) < macro_f1(gold, pred), (split, macro_f1(gold, vader))

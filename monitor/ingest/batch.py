@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from monitor.ingest import dedupe, language, nlp
-from monitor.ingest.entities import resolve_article
+from monitor.ingest import dedupe, language, nlp, tone
+from monitor.ingest.entities import Mention, resolve_article
 from monitor.ingest.sources import RawArticle
 from monitor.ingest.topics import Taxonomy
 from monitor.ingest.watchlist import Watchlist
@@ -99,6 +99,16 @@ def analyse_batch(batch: Batch, taxonomy: Taxonomy, watchlist: Watchlist) -> Ana
     return Analysed(rows.frames(), skipped, bool(english), cut)
 
 
+def mention_tones(sentences: Sequence[nlp.Sentence], mentions: Sequence[Mention]) -> list[float]:
+    """Return the targeted tone toward each of `mentions` (monitor.ingest.tone), in their order: one
+    scoring per sentence, with every mention span of that sentence, so each name is told from the others."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for m in mentions:
+        spans.setdefault(m.sentence_id, []).append((m.start, m.end))
+    scored = {sid: iter(tone.mention_tones(sentences[sid].text, pairs).mentions) for sid, pairs in spans.items()}
+    return [next(scored[m.sentence_id]) for m in mentions]
+
+
 class _Rows:
     """Accumulates the table rows of a batch."""
 
@@ -117,8 +127,9 @@ class _Rows:
             for topic, keyword in taxonomy.match(sentence.text):
                 self.hits.append((aid, sid, topic, keyword))
                 hit_topics.append(topic)
-        for m in resolve_article(sentences, watchlist):
-            self.mentions.append((aid, m.sentence_id, m.start, m.end, m.surface, m.name, m.label, m.origin))
+        found = resolve_article(sentences, watchlist)
+        for m, targeted in zip(found, mention_tones(sentences, found), strict=True):
+            self.mentions.append((aid, m.sentence_id, m.start, m.end, m.surface, m.name, m.label, m.origin, targeted))
         tones = [s.tone for s in sentences]
         self.articles.append({
             "article_id": aid, "date": article.date, "date_origin": article.date_origin,
@@ -137,6 +148,6 @@ class _Rows:
             "articles": pd.DataFrame(self.articles),
             "sentences": pd.DataFrame(self.sentences, columns=["article_id", "sentence_id", "text", "tone"]),
             "raw_mentions": pd.DataFrame(self.mentions, columns=[
-                "article_id", "sentence_id", "start_char", "end_char", "surface", "name", "label", "origin"]),
+                "article_id", "sentence_id", "start_char", "end_char", "surface", "name", "label", "origin", "tone"]),
             "topic_hits": pd.DataFrame(self.hits, columns=["article_id", "sentence_id", "topic", "keyword"]),
         }

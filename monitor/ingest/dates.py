@@ -19,6 +19,12 @@ A date that is not plausible *as written* is rejected, never reinterpreted
 * a date written year first (``2024-13-01``, ``2024/02/30``) is year-month-day or nothing:
   month 13 is not read as a day, and no other parser gets to try it;
 * an impossible day in words (``February 30, 2024``) is no date either.
+
+Time zones are honoured wherever a date is read: offsets (``+02:00``, ``-0500``, ``Z``), zone names
+(``EST``, ``EDT``, ``PST``, ``CET``, ``CEST``, ``BST``, ``GMT``), ``GMT+2`` / ``UTC+02:00`` (two hours *east*
+of Greenwich, not the POSIX reading), and the US regional names ``ET`` / ``CT`` / ``MT`` / ``PT``, which
+follow daylight saving time (4:38 PM ET is 20:38 UTC in August, 21:38 UTC in January). A time without any
+zone is kept as written: it is the page's own clock, and guessing a zone would be worse.
 """
 from __future__ import annotations
 
@@ -30,6 +36,7 @@ import unicodedata
 import warnings
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import dateparser
 import dateparser.search
@@ -99,6 +106,14 @@ _ABBREVIATION_DOT = re.compile(r"\b([A-Z][a-z]{2,3})\.")
 _CHAR_REF = re.compile(r"&#?\w+;")
 DATELINE_CHARS = 200
 MAX_PREFIX_WORDS = 6
+# "GMT+2" / "UTC+02:00": dateutil reads the POSIX way (two hours *west*); rewritten as an ISO offset first.
+_GMT_OFFSET = re.compile(r"\b(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?\b")
+# US regional zone names after a clock time: the offset depends on the date (daylight saving time).
+_REGIONAL_ZONE = re.compile(r"(?<=\d|[mM.])\s*\b(ET|CT|MT|PT)\b")
+_ZONE_AFTER = re.compile(r"\s*(?:[A-Z]{2,5}\b(?:\s*[+-]\d{1,2}(?::?\d{2})?)?|[+-]\d{2}:?\d{2})")
+_OTHER_ZONE = re.compile(r"[+-]\d{2}:?\d{2}\b|\b(?:UTC|GMT|[CWE]ET|[A-Z]{1,3}[SD]T)\b|\dZ\b")
+REGIONAL_ZONES = {"ET": ZoneInfo("America/New_York"), "CT": ZoneInfo("America/Chicago"),
+                  "MT": ZoneInfo("America/Denver"), "PT": ZoneInfo("America/Los_Angeles")}
 
 
 def parse_date(value: object) -> datetime | None:
@@ -168,10 +183,12 @@ def _clean_metadata(text: str) -> str:
     return "".join(" " if unicodedata.category(char) == "Cc" else char for char in cleaned)
 
 
-def parse_date_prefix(line: str, *, any_era: bool = False) -> tuple[datetime, str] | None:
+def parse_date_prefix(
+    line: str, *, any_era: bool = False, max_words: int = MAX_PREFIX_WORDS,
+) -> tuple[datetime, str] | None:
     """Return (date, rest of the line) when ``line`` starts with an explicit date, else None.
 
-    The date is the longest prefix of up to six words that parses; words that do not
+    The date is the longest prefix of up to ``max_words`` (six) words that parses; words that do not
     change the result ("2024-08-13 and", where "and" is a filler to the parsers) are
     left to the rest. Used for header lines such as ``date 2024-08-13 The first...``.
     ``any_era`` also accepts dates before 1900 or in the future (the caller then knows
@@ -179,7 +196,7 @@ def parse_date_prefix(line: str, *, any_era: bool = False) -> tuple[datetime, st
     """
     words = line.split()
     found: tuple[int, datetime] | None = None
-    for n in range(min(MAX_PREFIX_WORDS, len(words)), 0, -1):
+    for n in range(min(max_words, len(words)), 0, -1):
         parsed = _parse_string(" ".join(words[:n]), any_era)
         if parsed is not None:
             found = (n, parsed)
@@ -204,10 +221,18 @@ def dateline_date(text: str) -> datetime | None:
     head = _ABBREVIATION_DOT.sub(r"\1", head)
     found = dateparser.search.search_dates(head, languages=["en"], settings=_SEARCH_SETTINGS)
     for written, when in found or ():
-        plausible = _plausible(_to_naive_utc(when))
+        # Read again with the zone that follows it: the search leaves out "CT" and "MT" and takes "ET" for EST.
+        plausible = _parse_string(_with_zone(head, written)) or _plausible(_to_naive_utc(when))
         if plausible is not None and _agrees(written, plausible):
             return plausible
     return None
+
+
+def _with_zone(head: str, written: str) -> str:
+    """Return ``written`` (a date found in ``head``) with the zone name or offset that follows it in ``head``."""
+    at = head.find(written)
+    zone = _ZONE_AFTER.match(head, at + len(written)) if at >= 0 else None
+    return written + zone[0] if zone else written
 
 
 def _parse_string(text: str, any_era: bool = False) -> datetime | None:
@@ -215,6 +240,7 @@ def _parse_string(text: str, any_era: bool = False) -> datetime | None:
     text = text.strip()
     if not text or len(text) > 100:
         return None
+    text, regional = _zone_words(text)
     if _DIGITS.fullmatch(text):
         number = _from_number(int(text))
         parsed = number if isinstance(number, datetime) else None
@@ -223,7 +249,22 @@ def _parse_string(text: str, any_era: bool = False) -> datetime | None:
     else:
         parsed = _parse_iso(text) or _parse_dateutil(text) or _parse_dateparser(text)
         parsed = parsed if parsed is not None and _agrees(text, parsed) else None
+    if parsed is not None and regional is not None:
+        parsed = _to_naive_utc(parsed.replace(tzinfo=regional))
     return parsed if any_era else _plausible(parsed)
+
+
+def _zone_words(text: str) -> tuple[str, ZoneInfo | None]:
+    """Return ``text`` with zone spellings the parsers misread made plain, and a regional zone it named.
+
+    ``GMT+2`` becomes ``+02:00``; a US regional name (``4:38 PM ET``) is removed and returned, so the
+    local time can be placed in that zone on that date. A text that also has an offset keeps its words.
+    """
+    text = _GMT_OFFSET.sub(lambda m: f" {m[1]}{int(m[2]):02d}:{m[3] or '00'}", text)
+    found = _REGIONAL_ZONE.search(text)
+    if found is None or _OTHER_ZONE.search(text[:found.start()] + " " + text[found.end():]):
+        return text, None
+    return text[:found.start()] + text[found.end():], REGIONAL_ZONES[found[1]]
 
 
 def _year_first(text: str) -> date | bool | None:

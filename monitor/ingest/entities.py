@@ -20,16 +20,30 @@ from functools import lru_cache
 
 import pandas as pd
 
-from monitor import schema
+from monitor.ingest import label_repair, short_names
+from monitor.ingest.embeds import attributions
+from monitor.ingest.furniture import furniture_regions
 from monitor.ingest.names import (
     clean_name,
     is_org_like,
     is_person_shaped,
+    key_suffix,
     key_tokens,
+    loose_key,
+    middles_agree,
     name_key,
     role_context,
 )
 from monitor.ingest.nlp import Sentence
+from monitor.ingest.not_persons import (
+    headline_pieces,
+    is_common_word,
+    is_family_plural,
+    is_group,
+    is_platform,
+    lowercase_words,
+    not_a_name,
+)
 from monitor.ingest.watchlist import Watchlist
 
 LABEL_TYPES = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "group"}
@@ -39,15 +53,15 @@ _CREDITS = [re.compile(p) for p in (
     r"\([^()]{0,80}/[^()]{0,80}\)",                                   # (Dan Kitwood/Getty Images)
     r"\b(?:Photo|Photograph|Picture|Image|Illustration|Video)s?(?: credit| by)?\s*[:|]\s*[^.;\n]{0,80}",
     r"\b(?:Photo|Picture|Image)s? (?:by|courtesy of) [^.;\n]{0,80}",
+    r"\([Cc]ourtesy(?: of)? [^()]{1,80}\)",                             # (Courtesy of Ines Okafor)
     r"\b(?:Reporting|Writing|Editing|Additional reporting|Compiled|Edited) by [^.;\n]{0,120}",
-    r"[—–-]\s*[^—–()\n]{1,60}\(@\w{1,30}\)",                          # — Kamala HQ (@KamalaHQ) (embed)
     r"\bpic\.twitter\.com/\S+",
+    # "NPR's Ines Okafor contributed to this report.": a credit line, not a mention
+    r"^[^.;\n]{0,120}\bcontributed (?:to )?(?:this |the )?(?:report|reporting|story|article)\b[^.;\n]{0,40}",
 )]
 _BYLINE_FILLER = frozenset({"By", "and", "in", "for", "of", "the", "&"})
 # Shorter names than this are not searched for again (too many false hits: "US", "AI").
 MIN_PROPAGATE = 3
-# Watchlist terms are chosen by a person, so two letters will do ("US", "UK", "EU").
-MIN_LISTED = 2
 
 
 @dataclass(frozen=True)
@@ -64,12 +78,17 @@ class Mention:
     surface: str
     name: str
     label: str
-    origin: str  # ner | propagated | watchlist
+    origin: str  # ner | propagated | watchlist | embed
 
 
 def credit_regions(text: str) -> list[tuple[int, int]]:
-    """Return the character ranges of a sentence that are credits, bylines or embed attributions."""
+    """Return the character ranges of a sentence that are credits, bylines, embed attributions or page furniture.
+
+    No name in them is a mention found by the model or by search; an embed's account is added apart
+    (see `embed_mentions`).
+    """
     regions = [m.span() for pattern in _CREDITS for m in pattern.finditer(text)]
+    regions += [(a.start, a.end) for a in attributions(text)] + furniture_regions(text)
     words = text.split()
     if (words and words[0] == "By" and len(words) <= 12 and len(words) > 1
             and all(w[0].isupper() or w in _BYLINE_FILLER for w in words)):
@@ -81,8 +100,16 @@ def vote_label(name: str, label: str) -> str | None:
     """Return the label this mention votes for, repaired, or None when it is no entity.
 
     A PERSON span not written like a person's name is an organisation when its last
-    word says so ("Getty Images", "Truth Social"), otherwise a fragment and dropped.
+    word says so ("Getty Images", "Truth Social"), otherwise a fragment and dropped; a group
+    of people ("Latinos") votes NORP (group), a platform ("Zoom") ORG, a disease or a deity
+    ("Covid", "God") nothing.
     """
+    if label in ("PERSON", "ORG") and is_group(name):
+        return "NORP"  # "Latinos", "Black Americans", "Senate Republicans": a group of people
+    if label == "PERSON" and not_a_name(name):
+        return None  # "Covid", "God", "Brexit": no one
+    if label == "PERSON" and is_platform(name):
+        return "ORG"  # "Twitter", "Zoom"
     if is_org_like(name):
         return "ORG"
     if label == "PERSON" and not is_person_shaped(name):
@@ -101,23 +128,87 @@ def sentence_credits(sentences: Sequence[Sentence]) -> list[list[tuple[int, int]
 
 def ner_mentions(sentences: Sequence[Sentence], watchlist: Watchlist,
                  credits: Sequence[Sequence[tuple[int, int]]] | None = None) -> list[Mention]:
-    """Return the model's entity spans as cleaned, label-repaired mentions (no linking yet)."""
+    """Return the model's entity spans as cleaned, label-repaired mentions (no linking yet), and the
+    accounts of embedded posts (`embed_mentions`).
+
+    A span touching a credit is dropped (its name is the credit's); the parts of a span inside page
+    furniture are cut off ("Mara Velloso Hide Caption"), and so are headline words ("Disavowing Obama"
+    -> "Obama"); a family in the plural ("the Clintons") votes group.
+    """
     credits = credits if credits is not None else sentence_credits(sentences)
+    known, singles = _known_names(sentences, watchlist)
+    lowercase = lowercase_words(s.text for s in sentences)
     out: list[Mention] = []
     for sid, sentence in enumerate(sentences):
-        regions = credits[sid]
+        furniture = furniture_regions(sentence.text) if sentence.entities else []
+        credited = [r for r in credits[sid] if r not in furniture]
         for ent in sentence.entities:
-            if _overlaps(ent.start, ent.end, regions):
+            if _overlaps(ent.start, ent.end, credited):
                 continue
-            name = clean_name(ent.text)
-            label = ent.label
-            if name and label != "PERSON" and is_person_shaped(name) and \
-                    role_context(sentence.text[:ent.start], sentence.text[ent.end:ent.end + 40]):
-                label = "PERSON"  # "Agriculture Secretary Richard Lyng": the model often says ORG
-            vote = vote_label(name, label) if name else None
-            if name is None or vote is None or watchlist.is_ignored(name):
+            for start, end in _pieces(sentence.text, ent.start, ent.end, furniture):
+                mention = _ner_mention(sentence.text, sid, (start, end), ent.label,
+                                       (known, singles, lowercase))
+                if mention is not None and not watchlist.is_ignored(mention.name):
+                    out.append(mention)
+    return out + embed_mentions(sentences, watchlist, out)
+
+
+def _ner_mention(text: str, sid: int, span: tuple[int, int], label: str,
+                 article: tuple[set[str], set[str], set[str]]) -> Mention | None:
+    """Return the mention of one (piece of a) model span, its label repaired, or None when it is no name.
+
+    `article` holds the surnames of its people, its one-word person spans and the words it writes in lower case.
+    """
+    (start, end), (known, singles, lowercase) = span, article
+    name = clean_name(text[start:end])
+    if name is None or (label == "PERSON" and is_common_word(name, lowercase, known)):
+        return None  # "Lockdowns", "Apart": a common word capitalised in a headline
+    if label != "PERSON" and is_person_shaped(name) and role_context(text[:start], text[end:end + 40]):
+        label = "PERSON"  # "Agriculture Secretary Richard Lyng": the model often says ORG
+    if label == "PERSON" and is_family_plural(name, known | singles):
+        label = "NORP"  # "the Clintons": the family, a group
+    vote = vote_label(name, label)
+    return None if vote is None else Mention(sid, start, end, name, name, vote, "ner")
+
+
+def _pieces(text: str, start: int, end: int, regions: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return the parts of the span text[start:end] outside `regions` (furniture), without headline words."""
+    parts = [(start, end)]
+    for r_start, r_end in sorted(regions):
+        parts = [piece for a, b in parts for piece in ((a, min(b, r_start)), (max(a, r_end), b))
+                 if piece[1] > piece[0]] if any(a < r_end and r_start < b for a, b in parts) else parts
+    out = []
+    for a, b in parts:
+        raw = text[a:b]
+        lead = len(raw) - len(raw.lstrip())
+        out += [(a + lead + p, a + lead + q) for p, q in headline_pieces(raw.strip())]
+    return out
+
+
+def _known_names(sentences: Sequence[Sentence], watchlist: Watchlist) -> tuple[set[str], set[str]]:
+    """Return the lower-cased surnames of the people the article names in full or the watchlist lists,
+    and the one-word names its model spans call a person ("Clinton", for "the Clintons")."""
+    spans = [c.split() for s in sentences for e in s.entities if e.label == "PERSON" and (c := clean_name(e.text))]
+    listed = [term.split() for term, entity in watchlist.terms if watchlist.types.get(entity) == "person"]
+    surnames = {words[-1].casefold() for words in [*spans, *listed] if len(words) > 1 or words in listed}
+    return surnames, {words[0].casefold() for words in spans if len(words) == 1}
+
+
+def embed_mentions(sentences: Sequence[Sentence], watchlist: Watchlist, found: Sequence[Mention]) -> list[Mention]:
+    """Return the accounts of embedded posts ("— Kamala HQ (@KamalaHQ) August 13, 2024") as mentions.
+
+    The account said what the embed quotes: it is mentioned. It votes for an organisation (an account),
+    unless the article's model spans call the same name a person (then it is that person's post, no vote).
+    """
+    people = {name_key(m.name) for m in found if m.label == "PERSON"}
+    out = []
+    for sid, sentence in enumerate(sentences):
+        for account in attributions(sentence.text):
+            name = clean_name(sentence.text[account.name_start:account.name_end])
+            if name is None or watchlist.is_ignored(name):
                 continue
-            out.append(Mention(sid, ent.start, ent.end, name, name, vote, "ner"))
+            label = "" if name_key(name) in people else "ORG"
+            out.append(Mention(sid, account.name_start, account.name_end, name, name, label, "embed"))
     return out
 
 
@@ -131,18 +222,41 @@ def _dominant(candidates: Sequence[str], counts: Counter) -> str | None:
     return None
 
 
+def _one_person_per_name(keys: Counter, full_people: Sequence[str]) -> dict[str, str]:
+    """Map each full key to the spelling it shares a person with in one article: "george bush" and
+    "george w bush" are one man there, unless other middle initials ("george h w bush") are there too."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for key in full_people:
+        groups[loose_key(key)].append(key)
+    alias = {}
+    for loose, members in groups.items():
+        together = all(middles_agree(a, b) for a in members for b in members if loose not in (a, b))
+        main = max(members, key=lambda k: (keys[k], k))
+        alias.update({k: main if together else k for k in members})
+    return alias
+
+
 def _short_to_full(keys: Counter, full_people: Sequence[str]) -> dict[str, str]:
-    """Map each one-word key to the dominant multi-word person key that starts or ends with it."""
-    by_token: dict[str, list[str]] = defaultdict(list)
+    """Map each one-word key to the dominant multi-word person key that starts or ends with it.
+
+    A one-word key with a generational suffix ("trump jr", "donald jr") links only to a person with
+    that suffix: "Donald Jr." is never Donald Trump.
+    """
+    alias = _one_person_per_name(keys, full_people)
+    counts: Counter = Counter()
+    by_token: dict[tuple[str, str], set[str]] = defaultdict(set)
     for full in full_people:
-        words = key_tokens(full)
-        by_token[words[0]].append(full)
-        by_token[words[-1]].append(full)
+        main, words, suffix = alias[full], key_tokens(full), key_suffix(full)
+        counts[main] += keys[full]
+        for token in {words[0], words[-1]}:
+            by_token[(token, "")].add(main)
+            if suffix:
+                by_token[(token, suffix)].add(main)
     links: dict[str, str] = {}
     for key in keys:
         words = key_tokens(key)
         if len(words) == 1 and key not in full_people:
-            target = _dominant(sorted(set(by_token.get(words[0], []))), keys)
+            target = _dominant(sorted(by_token.get((words[0], key_suffix(key)), ())), counts)
             if target:
                 links[key] = target
     return links
@@ -210,7 +324,8 @@ def propagate(sentences: Sequence[Sentence], mentions: Sequence[Mention], watchl
               credits: Sequence[Sequence[tuple[int, int]]] | None = None) -> list[Mention]:
     """Return further mentions of the article's names (and the watchlist's) where the model missed them."""
     found = _search_terms(mentions)
-    listed = {term: term for term, _ in watchlist.terms if len(term) >= MIN_LISTED}
+    # Terms of one or two characters ("X", "EU") are searched apart, with rules that keep them precise.
+    listed = {term: term for term, _ in watchlist.terms if not short_names.is_short(term)}
     taken: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for m in mentions:
         taken[m.sentence_id].append((m.start, m.end))
@@ -228,12 +343,16 @@ def propagate(sentences: Sequence[Sentence], mentions: Sequence[Mention], watchl
                 if match.group() not in skip and not _overlaps(*match.span(), blocked):
                     out.append(Mention(sid, *match.span(), match.group(), terms[match.group()], "", origin))
                     taken[sid].append(match.span())
-    return out
+    hits = short_names.find([s.text for s in sentences], (t for t, _ in watchlist.terms), watchlist.siblings(),
+                            watchlist.confirm)
+    return out + [Mention(h.sentence_id, h.start, h.end, h.term, h.term, "", "watchlist") for h in hits
+                  if not _overlaps(h.start, h.end, [*taken[h.sentence_id], *credits[h.sentence_id]])]
 
 
 def resolve_article(sentences: Sequence[Sentence], watchlist: Watchlist | None = None) -> list[Mention]:
     """Return one article's mentions, with first names and surnames linked to full names."""
     watchlist = watchlist or Watchlist()
+    sentences = label_repair.repair(sentences)  # score lines' teams, "D. Gough" (see label_repair)
     credits = sentence_credits(sentences)
     found = ner_mentions(sentences, watchlist, credits)
     links = link_within(found)
@@ -269,34 +388,9 @@ def _majority(votes: Counter, name: str) -> str:
     return next(t for t in TYPE_PRIORITY if votes.get(t) == best)
 
 
-def _corpus_links(keys: Counter, votes: dict[str, Counter]) -> dict[str, str]:
-    """Link one-word keys that mostly vote person to the dominant full person name of the corpus."""
-    full_people = [k for k in keys if len(key_tokens(k)) > 1 and _majority(votes[k], k) == "person"]
-    links = _short_to_full(keys, full_people)
-    # A one-word name that is mostly a place or an organisation ("Washington") stays itself.
-    return {k: v for k, v in links.items() if votes[k].get("person", 0) >= 0.4 * sum(votes[k].values())}
-
-
 def build_entity_map(stats: pd.DataFrame, watchlist: Watchlist | None = None) -> pd.DataFrame:
-    """Return name -> canonical entity and type for every name in `stats`.
+    """Return name -> canonical entity and type for every name in `stats` (see entity_map.resolve_names)."""
+    # Imported here: entity_map builds on this module's vote counting (_key_stats, _majority).
+    from monitor.ingest.entity_map import resolve_names
 
-    `stats` has one row per (name, label) with `n` mentions (label "" for mentions that
-    do not vote). Ignored names are left out, so they drop out of the mentions.
-    """
-    watchlist = watchlist or Watchlist()
-    keys, variants, votes = _key_stats(stats)
-    links = _corpus_links(keys, votes)
-    entity_of: dict[str, str] = {}
-    for key in keys:
-        target = links.get(key, key)
-        entity_of[key] = (watchlist.canonical.get(key) or watchlist.canonical.get(target)
-                          or _display(variants[target]))
-    entity_votes: dict[str, Counter] = defaultdict(Counter)
-    for key, entity in entity_of.items():
-        entity_votes[entity].update(votes[key])
-    rows = [
-        (name, key, entity_of[key],
-         watchlist.types.get(entity_of[key]) or _majority(entity_votes[entity_of[key]], entity_of[key]))
-        for key, names in variants.items() if key not in watchlist.ignored for name in names
-    ]
-    return schema.conform(pd.DataFrame(rows, columns=list(MAP_COLUMNS)), MAP_COLUMNS, "entity_map")
+    return resolve_names(stats, watchlist).entity_map

@@ -24,11 +24,15 @@ _NAME_TOKEN = re.compile(r"^(?:[A-Z][a-zA-Z'\u2019\-]*[a-z][a-zA-Z'\u2019\-]*\.?
 PARTICLES = frozenset({"de", "da", "di", "du", "del", "della", "der", "den", "van", "von", "bin", "al", "la", "le",
                        "ter", "dos", "das", "y"})
 GENERATIONAL = frozenset({"jr", "sr", "ii", "iii", "iv"})
+# Initials written together, periods between ("h.w", once the last period is stripped).
+_INITIALS = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")
 TITLES = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady", "president", "senator", "sen",
                     "rep", "gov", "governor", "prime", "minister", "secretary", "judge", "general", "gen",
                     "prof", "professor", "rev", "pope", "king", "queen", "prince", "princess", "vice",
                     "mayor", "councillor", "councilman", "councilwoman", "chancellor", "ambassador",
-                    "chairman", "chairwoman", "premier", "speaker"})
+                    "chairman", "chairwoman", "premier", "speaker", "pres", "ayatollah", "hojatoleslam", "sheikh",
+                    "cardinal", "archbishop", "rabbi", "imam", "emeritus", "lt", "col", "capt", "sgt", "adm",
+                    "maj", "atty", "det", "insp", "supt"})
 # A final word that makes a name an organisation, a product or a place, not a person.
 ORG_WORDS = frozenset(["inc", "corp", "corporation", "company", "co", "ltd", "llc", "plc", "ag", "sa", "group",
                        "holdings", "bank", "banks", "party", "social", "media", "news", "times", "post", "journal",
@@ -82,17 +86,34 @@ def clean_name(text: str) -> str | None:
 def name_key(name: str) -> str:
     """Return the key under which spellings of one name compare equal.
 
-    Case, periods and middle initials do not matter: "Donald J. Trump", "DONALD TRUMP"
-    and "Donald Trump" share a key, and so do "U.S." and "US". Neither do how the name is
-    encoded (NFKC: composed or decomposed accents, full-width letters), invisible characters
-    inside it (zero-width spaces, BOMs, soft hyphens, bidi controls) or a lookalike letter of
-    another script in a Latin word (see :mod:`monitor.ingest.glyphs`).
+    Case and periods do not matter: "Donald J. Trump" and "DONALD J TRUMP" share a key, and so do
+    "U.S." and "US". Middle initials do ("george w bush", "george h w bush"): they tell namesakes
+    apart, and `loose_key` drops them where a corpus has only one person by that name. Neither
+    does how the name is encoded (NFKC: composed or decomposed accents, full-width letters),
+    invisible characters inside it (zero-width spaces, BOMs, soft hyphens, bidi controls) or a
+    lookalike letter of another script in a Latin word (see :mod:`monitor.ingest.glyphs`).
     """
     words = [w.strip(".") for w in fold_name(name).casefold().replace("\u2019", "'").split()]
-    words = [w for w in words if w]
+    if len(words) > 1:  # "H.W." is two initials, as "H. W." is; a one-word "U.S." stays "us"
+        words = [part for w in words for part in (w.split(".") if _INITIALS.match(w) else [w])]
+    return " ".join(w.replace(".", "") for w in words if w)
+
+
+def loose_key(key: str) -> str:
+    """Return a key without its middle names and initials ("george h w bush" -> "george bush"), suffix kept."""
+    words, suffix = key_tokens(key), key_suffix(key)
     if len(words) >= 3:
-        words = [words[0]] + [w for w in words[1:-1] if len(w) > 1] + [words[-1]]
-    return " ".join(w.replace(".", "") for w in words)
+        words = [words[0], words[-1]]
+    return " ".join([*words, suffix]) if suffix else " ".join(words)
+
+
+def middles_agree(a: str, b: str) -> bool:
+    """Return True when keys `a` and `b` may name one person by their middle names: as many, each the same
+    or one the other's initial ("donald j trump", "donald john trump"; not "george h w bush", "george w bush")."""
+    left, right = key_tokens(a)[1:-1], key_tokens(b)[1:-1]
+    return len(left) == len(right) and all(
+        x == y or (len(x) == 1 and y.startswith(x)) or (len(y) == 1 and x.startswith(y))
+        for x, y in zip(left, right, strict=True))
 
 
 def key_tokens(key: str) -> list[str]:
@@ -101,6 +122,12 @@ def key_tokens(key: str) -> list[str]:
     while len(words) > 1 and words[-1] in GENERATIONAL:
         words = words[:-1]
     return words
+
+
+def key_suffix(key: str) -> str:
+    """Return a key's generational suffixes ("donald trump jr" -> "jr"; "" when none)."""
+    words = key.split()
+    return " ".join(words[len(key_tokens(key)):])
 
 
 def is_org_like(name: str) -> bool:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from monitor.ingest import dedupe
-from monitor.ingest.entities import build_entity_map
+from monitor.ingest.entity_map import Resolution, resolve_names
 from monitor.ingest.fetch import Fetcher, FetchSettings
 from monitor.ingest.runners import Dask, Inline, Processes, result_of
 from monitor.ingest.sources import DEFAULT_MAX_BYTES, Item, RawArticle, Skipped, read_paths
@@ -280,7 +280,14 @@ def _group_stories(articles: pd.DataFrame) -> pd.DataFrame:
 
 def refresh_entities(store: Store, watchlist: Watchlist) -> None:
     """Re-run corpus-wide name resolution and the watchlist over everything stored."""
-    store.rebuild_entity_map(lambda stats: build_entity_map(stats, watchlist))
+    resolved: list[Resolution] = []
+
+    def build(stats: pd.DataFrame) -> pd.DataFrame:
+        resolved.append(resolve_names(stats, watchlist))
+        return resolved[-1].entity_map
+
+    # Per-article links of the names several people share, from the same resolution, in the same transaction.
+    store.rebuild_entity_map(build, lambda rows: resolved[-1].name_links(rows))
 
 
 def sync_topics(store: Store, taxonomy: Taxonomy) -> bool:

@@ -6,8 +6,13 @@ A TOML file (default `data/watchlist.toml`, or `MONITOR_WATCHLIST`)::
     type = "person"                 # optional: pins the entity's type
     aliases = ["Trump", "Donald J. Trump"]
 
+    [entities."AI"]
+    confirm = true                  # optional: a short name counts only where its context confirms it
+
     [ignore]
     names = ["Getty Images"]
+
+Names of one or two characters are searched with stricter rules (see monitor.ingest.short_names).
 """
 from __future__ import annotations
 
@@ -37,6 +42,15 @@ class Watchlist:
     # Names and aliases as written, searched for in every article (a gazetteer).
     terms: tuple[tuple[str, str], ...] = ()
     source: str = ""
+    # Short terms the user asked to be confirmed by their context (one-character terms always are).
+    confirm: frozenset[str] = frozenset()
+
+    def siblings(self) -> dict[str, frozenset[str]]:
+        """Return each term -> the other terms of its entity ("X" -> {"Twitter", "X Corp"})."""
+        by_entity: dict[str, set[str]] = {}
+        for term, name in self.terms:
+            by_entity.setdefault(name, set()).add(term)
+        return {term: frozenset(by_entity[name] - {term}) for term, name in self.terms}
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Watchlist:
@@ -56,6 +70,7 @@ class Watchlist:
         canonical: dict[str, str] = {}
         types: dict[str, str] = {}
         terms: list[tuple[str, str]] = []
+        confirm: set[str] = set()
         for written_name, entry in (data.get("entities") or {}).items():
             entry = entry or {}
             # Folded as article text is: a watchlist copied from a web page may carry the same
@@ -75,8 +90,13 @@ class Watchlist:
                 terms.append((" ".join(fold_text(written).split()), name))
             if kind:
                 types[name] = kind
+            if entry.get("confirm", False) is not False:
+                if entry["confirm"] is not True:
+                    raise WatchlistError(f"{source}: entity {name!r}: confirm must be true or false")
+                confirm.update(" ".join(fold_text(w).split()) for w in [name, *aliases])
         ignored = (data.get("ignore") or {}).get("names", [])
-        return cls(canonical, types, frozenset(name_key(n) for n in ignored), tuple(terms), source)
+        return cls(canonical, types, frozenset(name_key(n) for n in ignored), tuple(terms), source,
+                   frozenset(confirm))
 
     def canonical_for(self, name: str) -> str | None:
         """Return the canonical name the watchlist gives `name`, or None."""

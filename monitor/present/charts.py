@@ -115,8 +115,15 @@ def mentions_chart(series: pd.DataFrame, *, normalised: bool, colors: dict[str, 
     return _figure(data, layout)
 
 
-def tone_chart(series: pd.DataFrame, *, colors: dict[str, str], title: str) -> go.Figure:
+# What a tone chart's line averages (its subtitle): the tone toward each entity, or the sentences' tone.
+TONE_TOWARD = "Mean tone toward each per period"
+TONE_OF_SENTENCES = "Mean tone of the sentences per period"
+
+
+def tone_chart(series: pd.DataFrame, *, colors: dict[str, str], title: str, measure: str = TONE_TOWARD) -> go.Figure:
     """Return per name a line of (smoothed) mean tone over a translucent 95% interval band.
+
+    ``measure`` says what the tone is (TONE_TOWARD for entities, TONE_OF_SENTENCES for topics): the subtitle.
 
     Band traces share the line's ``legendgroup`` (one legend click hides both) and stay out of
     the legend and the hover. The y axis is fixed to [-1, 1] with a dashed line at neutral (0).
@@ -136,7 +143,7 @@ def tone_chart(series: pd.DataFrame, *, colors: dict[str, str], title: str) -> g
             "name": plot_text(name), "legendgroup": plot_text(name), "mode": "lines+markers",
             "line": {"color": color, "width": 2}, "marker": {"size": 6}, "customdata": custom, "hovertemplate": hover})
     layout = _layout(title, "period", "mean tone (-1 negative … +1 positive)",
-                     subtitle="Mean sentence tone per period; shaded: 95% interval", hovermode="closest")
+                     subtitle=f"{measure}; shaded: 95% interval", hovermode="closest")
     # what fig.add_hline(y=0) adds: a line across the plot's width at neutral tone
     layout["shapes"] = [{"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": 0, "y1": 0,
                          "line": {"dash": "dash", "color": "#7f7f7f", "width": 1}}]
@@ -188,7 +195,7 @@ def heatmap_chart(matrix: pd.DataFrame, *, title: str) -> go.Figure:
         "colorscale": TONE_SCALE, "zmin": -1, "zmax": 1, "zmid": 0, "hoverongaps": False, "xgap": 1, "ygap": 1,
         "colorbar": {"title": {"text": "mean tone"}, "tickvals": [-1, -0.5, 0, 0.5, 1]},
         "hovertemplate": "<b>%{x}</b> × %{y}<br>Mentions: %{text}<br>Mean tone: %{z:+.2f}<extra></extra>"}]
-    layout = _layout(title, "", "", subtitle="Number = mentions; colour = mean tone of those sentences",
+    layout = _layout(title, "", "", subtitle="Number = mentions; colour = mean tone toward the name in them",
                      hovermode="closest", legend=False)
     layout["yaxis"]["autorange"] = "reversed"  # the most covered topic on top
     layout["xaxis"].update({"side": "top", "tickangle": 0})

@@ -58,16 +58,26 @@ def highlight(text: str, surfaces: list[str]) -> str:
 
 
 def sentence_card(text: str, surfaces: list[str], tone: float, title: str | None, source: str,
-                  day: str, url: str | None, copies: int = 1) -> str:
-    """Return one drill-down entry as HTML: the sentence with names marked, tone, title, outlet, date, link."""
+                  day: str, url: str | None, copies: int = 1, sentence_tone: float | None = None,
+                  target: str | None = None) -> str:
+    """Return one drill-down entry as HTML: the sentence with names marked, tone, title, outlet, date, link.
+
+    With a `target` (the entity picked), `tone` is the tone toward it and the sentence's own tone
+    (`sentence_tone`) is shown beside it; without, `tone` is the sentence's. The border takes `tone`'s colour.
+    """
     label = tone_label(tone)
     heading = html.escape(title or "(untitled)")
     link = safe_url(url)
     if link:
         heading = f'<a href="{html.escape(link, quote=True)}" target="_blank" rel="noopener noreferrer">{heading}</a>'
+    tones = f"tone {tone:+.2f} ({label})"
+    if target is not None:
+        tones = f"tone toward {html.escape(target)} {tone:+.2f} ({label})"
+        if sentence_tone is not None:
+            tones += f" · sentence tone {sentence_tone:+.2f} ({tone_label(sentence_tone)})"
     return (
         f'<div style="margin:0 0 .9rem 0;padding:.4rem .7rem;border-left:4px solid {_TONE_COLOURS[label]}">'
         f'<div>{highlight(text, surfaces)}</div>'
         f'<div style="font-size:.8rem;color:#57606a">{heading} · {html.escape(source)} · {html.escape(day)} · '
-        f'tone {tone:+.2f} ({label}){f" · story run by {copies} outlets" if copies > 1 else ""}</div></div>'
+        f'{tones}{f" · story run by {copies} outlets" if copies > 1 else ""}</div></div>'
     )

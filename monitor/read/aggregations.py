@@ -187,13 +187,16 @@ def sentences_behind(store: Store, f: Filters, name: str | None = None, topic: s
     """Return the sentences behind a point: those mentioning `name` and/or hitting `topic` in [start, end).
 
     `surfaces` lists how the entity is written in the sentence ("; "-joined, for highlighting);
-    `keywords` the topic keywords that matched.
+    `keywords` the topic keywords that matched. `tone` is the tone toward `name` (its first mention in the
+    sentence, as in `mentions`) when a name is given, else the sentence's; `sentence_tone` the sentence's.
     """
     where, params = article_scope(store, replace(f, entities=(), entity_types=()), "a")
     joins, conditions = [], []
     if name:
-        joins.append("JOIN (SELECT article_id, sentence_id, string_agg(DISTINCT r.surface, '; ') AS surfaces "
-                      "FROM raw_mentions r JOIN entity_map e USING (name) WHERE e.entity = ? "
+        # the entity as `mentions` resolves it: the article's own link of the name first, else the map's
+        joins.append("JOIN (SELECT article_id, sentence_id, string_agg(DISTINCT r.surface, '; ') AS surfaces, "
+                      "arg_min(r.tone, r.start_char) AS tone FROM raw_mentions r JOIN entity_map e USING (name) "
+                      "LEFT JOIN name_links l USING (article_id, name) WHERE coalesce(l.entity, e.entity) = ? "
                       "GROUP BY article_id, sentence_id) m USING (article_id, sentence_id)")
         params = [name, *params]
     if topic:
@@ -207,7 +210,8 @@ def sentences_behind(store: Store, f: Filters, name: str | None = None, topic: s
         conditions.append("a.date < ?")
         params.append(pd.Timestamp(end).to_pydatetime())
     frame = store.query(
-        f"SELECT a.date, a.source, a.title, a.url, s.article_id, s.sentence_id, s.text, s.tone, a.copies, "
+        f"SELECT a.date, a.source, a.title, a.url, s.article_id, s.sentence_id, s.text, "
+        f"{'m.tone' if name else 's.tone'} AS tone, s.tone AS sentence_tone, a.copies, "
         f"{'m.surfaces' if name else 'NULL'} AS surfaces, {'t.keywords' if topic else 'NULL'} AS keywords "
         f"FROM sentences s JOIN articles a USING (article_id) {' '.join(joins)} "
         f"WHERE {where} {''.join(' AND ' + c for c in conditions)} "

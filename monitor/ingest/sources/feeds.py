@@ -97,10 +97,12 @@ def _detail_text(value: str, kind: object) -> str:
 
 
 def _entry_date(entry: FeedEntry) -> datetime | None:
-    """Return the item's publication (else update) date, naive UTC, or None."""
-    keys = ("published_parsed", "updated_parsed", "created_parsed",
-            # feedparser leaves *_parsed empty for dates it cannot read (e.g. Portuguese names).
-            "published", "updated", "created")
+    """Return the item's publication (else update, else creation) date, naive UTC, or None.
+
+    The date as written is read first: feedparser's ``*_parsed`` takes zone names it does not know
+    ("CEST", "BST") for UTC and "ET" for EST all year, and leaves dates in other languages empty.
+    """
+    keys = ("published", "published_parsed", "updated", "updated_parsed", "created", "created_parsed")
     for key in keys:
         # dict.get, not entry.get: feedparser aliases a missing "updated" to "published"
         # with a DeprecationWarning; we try both ourselves.

@@ -8,10 +8,10 @@ import lxml.html
 import trafilatura
 from trafilatura.settings import Document
 
-from monitor.ingest.dates import parse_date
 from monitor.ingest.sources.article import make_article
 from monitor.ingest.sources.decode import decoded
 from monitor.ingest.sources.model import Item, Skipped
+from monitor.ingest.sources.page_dates import Candidate, choose, page_candidates
 
 # Below this, what trafilatura found is navigation crumbs ("Home"), not an article.
 MIN_HTML_WORDS = 5
@@ -42,10 +42,30 @@ def read_html(data: bytes, path: str, mapping: Mapping[str, str] | None) -> Iter
     if sum(len(line.split()) for line in lines) < MIN_HTML_WORDS:
         yield Skipped(path, "no main text found")
         return
-    date = parse_date(doc.date)
+    chosen = page_date(tree, doc, path)
+    date = chosen.when if chosen is not None else None
     # trafilatura gives one paragraph per line; our contract separates them by blank lines.
     text = "\n\n".join(lines)
     yield make_article(path, text, date, "metadata", title=title, source=doc.sitename, url=doc.url)
+
+
+def page_date(tree: lxml.html.HtmlElement, doc: Document, path: str) -> Candidate | None:
+    """Return the page's publication time chosen among its stated dates and htmldate's (see page_dates.choose)."""
+    url = doc.url or (path if path.lower().startswith(("http://", "https://")) else None)
+    return choose(page_candidates(tree, url, doc.date))
+
+
+def explain_date(data: bytes, path: str = "page.html") -> str:
+    """Return where the date :func:`read_html` takes for a page comes from ("json-ld NewsArticle.datePublished")."""
+    html = decoded(data, path)
+    tree = None if isinstance(html, Skipped) else trafilatura.load_html(html)
+    doc = None if tree is None else trafilatura.bare_extraction(
+        tree, with_metadata=True, include_comments=False, date_extraction_params=_html_date_params(),
+    )
+    if tree is None or not isinstance(doc, Document):
+        return "page not read"
+    chosen = page_date(tree, doc, path)
+    return "no date" if chosen is None else chosen.where
 
 
 def _body_lines(text: str | None, title: str | None) -> list[str]:
