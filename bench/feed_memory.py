@@ -26,7 +26,8 @@ ARTICLE = ("<p>Mara Velloso, the mayor of Northbridge, opened the new tram line 
            "would run every ten minutes until midnight, every day of the week, for the whole summer.</p>") * 6
 CHILD = """
 import json, resource, sys, time
-from monitor.ingest.fetch import Fetcher, FetchSettings
+from monitor.ingest.fetch import Fetcher
+from monitor.ingest.fetch_types import FetchSettings
 from monitor.ingest.sources.web import read_url
 started = time.monotonic()
 fetcher = Fetcher(FetchSettings(allow_hosts=frozenset({"127.0.0.1"}), total_timeout=600.0))

@@ -32,7 +32,8 @@ from typing import NoReturn
 
 import pandas as pd
 
-from monitor.ingest.fetch import Fetcher, FetchSettings
+from monitor.ingest.fetch import Fetcher
+from monitor.ingest.fetch_types import FetchSettings
 from monitor.ingest.network import allow_hosts_from_env, parse_allow_entry
 from monitor.ingest.pipeline import IngestReport, ingest
 from monitor.ingest.runners import DaskError, WorkerError, dask_client, default_workers
@@ -43,7 +44,8 @@ from monitor.ingest.topics import Taxonomy
 from monitor.ingest.watchlist import Watchlist, WatchlistError
 from monitor.present import export
 from monitor.read import aggregations, frames, timeseries
-from monitor.store import SCHEMA_VERSION, Store, StoreBusy, StoreError, default_path
+from monitor.store import Store, StoreBusy, StoreError, default_path
+from monitor.tables import SCHEMA_VERSION
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_STORE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_BUSY, EXIT_SETUP, EXIT_BUG = 4, 5, 70  # 70: EX_SOFTWARE of BSD's sysexits.h, "internal software error"
@@ -302,7 +304,7 @@ def _info(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    """Open the store writable, which migrates an older schema (Store._open_schema); print what was done."""
+    """Open the store writable, which migrates an older schema (monitor/store_open.py); print what was done."""
     path = Path(args.store) if args.store else default_path()
     if not path.exists():  # a writable open would create a new store: not what `migrate` is for
         raise StoreError(f"{path}: no store here yet (ingest some articles first)")

@@ -1,8 +1,8 @@
 """The store's tables: what each holds, the derived ones rebuilt from them, and the schema's migrations.
 
-SQL, and the looks at a file that say whether it is a store and a whole one (the Store in monitor/store.py
-runs them): a new store is created with TABLES then DERIVED; an older one is brought to SCHEMA_VERSION by the
-MIGRATIONS, in order; `meta.schema_version` marks a file as this project's store.
+SQL, and the looks at a file that say whether it is a store and a whole one (monitor/store_open.py runs
+them when a Store opens): a new store is created with TABLES then DERIVED; an older one is brought to SCHEMA_VERSION
+by the MIGRATIONS, in order; `meta.schema_version` marks a file as this project's store.
 """
 from __future__ import annotations
 
@@ -124,7 +124,7 @@ def add_mention_tones(con: duckdb.DuckDBPyConnection) -> None:
 
 Migration = str | Callable[[duckdb.DuckDBPyConnection], None]
 # Step N takes a store at schema version N to N + 1; they run in order, in the transaction of a writable
-# open (monitor.store.Store._open_schema), which then rebuilds the derived tables with today's SQL (so a
+# open (monitor.store_open.open_schema), which then rebuilds the derived tables with today's SQL (so a
 # step changes the tables they are made from, and a later step's tables are there when they are made).
 # A step is SQL, or a function given the connection (for work SQL cannot do). A new store is created at the
 # last version (TABLES, then DERIVED). Add a step when the tables change.

@@ -29,7 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from monitor.ingest.fetch import FetchSettings
+from monitor.ingest.fetch_types import FetchSettings
 from monitor.ingest.network import ALLOW_ENV
 
 Answer = tuple[int, dict[str, str], bytes]

@@ -10,7 +10,8 @@ import pytest
 from monitor import tables
 from monitor.read import aggregations, frames
 from monitor.read.filters import Filters, resolve_entity
-from monitor.store import SCHEMA_VERSION, Store, StoreError
+from monitor.store import Store, StoreError
+from monitor.tables import SCHEMA_VERSION
 from tests.old_schema import downgrade
 
 TOPIC_FILTERS = [Filters(), Filters(unique_stories=True), Filters(sources=("Lakeside Ledger",)),

@@ -11,7 +11,8 @@ from monitor import schema
 from monitor.ingest.pipeline import ingest
 from monitor.read import aggregations
 from monitor.read.filters import Filters
-from monitor.store import SCHEMA_VERSION, Store
+from monitor.store import Store
+from monitor.tables import SCHEMA_VERSION
 from tests.conftest import ROOT, SEEDS
 from tests.corpus import write_corpus
 from tests.old_schema import downgrade

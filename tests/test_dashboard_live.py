@@ -137,9 +137,9 @@ def test_a_busy_store_says_busy_and_retrying(app, growing, monkeypatch):
     import subprocess
     import sys
 
-    import monitor.store
+    import monitor.locking
 
-    monkeypatch.setattr(monitor.store, "LOCK_WAIT_SECONDS", 1.0)
+    monkeypatch.setattr(monitor.locking, "LOCK_WAIT_SECONDS", 1.0)
     holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys\ncon = duckdb.connect(sys.argv[1])\n"
                                "print('held', flush=True)\nsys.stdin.read()", str(growing)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)

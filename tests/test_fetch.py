@@ -13,15 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.ingest.fetch import (
-    MB,
-    Fetched,
-    Fetcher,
-    FetchError,
-    FetchSettings,
-    fetch,
-    fetch_many,
-)
+from monitor.ingest.fetch import Fetcher, fetch, fetch_many
+from monitor.ingest.fetch_types import MB, Fetched, FetchError, FetchSettings
 from monitor.ingest.sources import RawArticle, Skipped, read_file, read_paths
 from monitor.ingest.sources.web import WebInput, is_feed, read_url
 from tests.conftest import shared_data

@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from monitor.ingest.fetch import MB, Fetched, Fetcher, FetchError, FetchSettings
+from monitor.ingest.fetch import Fetcher
+from monitor.ingest.fetch_types import MB, Fetched, FetchError, FetchSettings
 from monitor.ingest.sources import RawArticle, Skipped, read_paths
 from monitor.ingest.sources.web import read_url
 from tests.hostile import (

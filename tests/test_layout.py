@@ -32,7 +32,8 @@ def stage_of(path: Path) -> str | None:
     parts = path.relative_to(PACKAGE).parts
     if parts[0] in ("ingest", "read", "present"):
         return parts[0]
-    if parts[0] in ("store.py", "tables.py", "schema.py", "settings.py"):
+    if parts[0] in ("store.py", "tables.py", "schema.py", "settings.py", "store_errors.py", "locking.py",
+                    "store_open.py", "derived.py"):
         return "store"
     return None
 

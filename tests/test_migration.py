@@ -18,7 +18,8 @@ import pytest
 
 from monitor import tables
 from monitor.ingest.tone import mention_tones
-from monitor.store import SCHEMA_VERSION, Store, StoreError
+from monitor.store import Store, StoreError
+from monitor.tables import SCHEMA_VERSION
 from tests.conftest import ROOT
 from tests.old_schema import V2_MENTIONS, V2_TABLES, V2_TOPIC_MENTIONS
 

@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from monitor import cli
-from monitor.ingest.fetch import Fetcher, FetchError, FetchSettings
+from monitor.ingest.fetch import Fetcher
+from monitor.ingest.fetch_types import FetchError, FetchSettings
 from monitor.ingest.network import ALLOW_ENV, Policy, literal_address, not_public, parse_allow_hosts
 from monitor.ingest.sources import RawArticle, Skipped, read_paths
 from monitor.ingest.sources.web import read_url

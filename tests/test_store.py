@@ -5,10 +5,12 @@ import duckdb
 import pandas as pd
 import pytest
 
-from monitor import store as store_module
+from monitor import locking as locking_module
 from monitor import tables as tables_module
 from monitor.ingest.pipeline import ingest
-from monitor.store import SCHEMA_VERSION, Store, StoreError, retry_while_busy
+from monitor.locking import retry_while_busy
+from monitor.store import Store, StoreError
+from monitor.tables import SCHEMA_VERSION
 from tests.conftest import SEEDS
 from tests.old_schema import downgrade
 
@@ -135,11 +137,11 @@ def attempts(*outcomes):
 
 
 def test_retry_while_busy_waits_out_a_busy_file_and_gives_up_on_anything_else(monkeypatch):
-    monkeypatch.setattr(store_module, "LOCK_RETRY_SECONDS", 0.001)
+    monkeypatch.setattr(locking_module, "LOCK_RETRY_SECONDS", 0.001)
     assert retry_while_busy("s.duckdb", attempts(duckdb.IOException("Could not set lock on file"), None,
                                                  "opened")) == "opened"
     with pytest.raises(StoreError, match=r"s\.duckdb: cannot open the store: .*not a database"):
         retry_while_busy("s.duckdb", attempts(duckdb.IOException("not a database")))
-    monkeypatch.setattr(store_module, "LOCK_WAIT_SECONDS", -1.0)  # the deadline has passed
+    monkeypatch.setattr(locking_module, "LOCK_WAIT_SECONDS", -1.0)  # the deadline has passed
     with pytest.raises(StoreError, match="lock"):
         retry_while_busy("s.duckdb", attempts(duckdb.IOException("Could not set lock on file")))

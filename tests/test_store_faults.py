@@ -22,8 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from monitor import cli
-from monitor import store as store_module
+from monitor import cli, locking, store_errors
 from monitor.ingest.pipeline import ingest
 from monitor.read import frames
 from monitor.read.attached import AttachedStore
@@ -490,14 +489,14 @@ def test_hand_edits_are_named(fiction_store, tmp_path):
 def test_a_damaged_block_is_not_taken_for_a_busy_file(store_bytes, tmp_path, monkeypatch):
     """DuckDB says "checksum ... in block at location N" for a damaged block: "lock" was in it, and the
     store waited a minute for a lock nobody held, then called the file busy."""
-    monkeypatch.setattr(store_module, "LOCK_WAIT_SECONDS", 0.5)
+    monkeypatch.setattr(locking, "LOCK_WAIT_SECONDS", 0.5)
     error = duckdb.Error("Corrupt database file: computed checksum 1 does not match stored checksum 2 in block "
                          "at location 2371584")
-    assert not store_module.is_busy(error)
-    assert store_module.is_busy(duckdb.IOException('Could not set lock on file "/tmp/block/s.duckdb": Conflicting '
-                                                   'lock is held in python (PID 1)'))
-    assert not store_module.is_busy(duckdb.IOException('Could not read from "/tmp/lock/s.duckdb": Is a directory'),
-                                    "/tmp/lock/s.duckdb")
+    assert not locking.is_busy(error)
+    assert locking.is_busy(duckdb.IOException('Could not set lock on file "/tmp/block/s.duckdb": Conflicting '
+                                              'lock is held in python (PID 1)'))
+    assert not locking.is_busy(duckdb.IOException('Could not read from "/tmp/lock/s.duckdb": Is a directory'),
+                               "/tmp/lock/s.duckdb")
 
 
 # ---- the exit statuses -----------------------------------------------------------------------------------
@@ -519,7 +518,7 @@ def test_an_unexpected_error_is_one_line_and_its_own_status(tmp_path, monkeypatc
 def test_a_busy_store_has_its_own_status(tmp_path, monkeypatch, capsys):
     path = tmp_path / "s.duckdb"
     Store(path)
-    monkeypatch.setattr(store_module, "LOCK_WAIT_SECONDS", 0.0)
+    monkeypatch.setattr(locking, "LOCK_WAIT_SECONDS", 0.0)
     holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); "
                                "print('held', flush=True); sys.stdin.read()", str(path)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -575,5 +574,5 @@ def test_make_ingest_stops_on_a_store_fault(tmp_path):
 def test_duckdbs_words_are_put_into_the_users(said, meaning):
     """The causes as DuckDB words them (seen here, or as the OS's strerror in its messages); permission denied
     cannot be made real in a suite that runs as root."""
-    error = store_module.fault("/d/s.duckdb", "cannot open the store", duckdb.IOException(said))
+    error = store_errors.fault("/d/s.duckdb", "cannot open the store", duckdb.IOException(said))
     assert str(error).startswith(f"/d/s.duckdb: cannot open the store: {meaning}") and said in str(error)

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from monitor.ingest.feeds_file import DEFAULT_FEEDS, Feed, FeedsError, load_feeds, parse_every, read_feeds_file
-from monitor.ingest.fetch import Fetcher, FetchSettings
+from monitor.ingest.fetch import Fetcher
+from monitor.ingest.fetch_types import FetchSettings
 from monitor.ingest.watch import watch
 from monitor.ingest.watchlist import Watchlist
 from monitor.store import Store

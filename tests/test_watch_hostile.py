@@ -21,12 +21,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from monitor import store as store_module
+from monitor import locking
 from monitor.ingest import watch as watch_module
-from monitor.ingest.fetch import Fetcher, FetchError, FetchSettings
+from monitor.ingest.fetch import Fetcher
+from monitor.ingest.fetch_types import FetchError, FetchSettings
 from monitor.ingest.watch import Feed, _Read, _read_feed, _store, watch
 from monitor.ingest.watchlist import Watchlist
-from monitor.store import Store, StoreError
+from monitor.store import Store, StoreBusy, StoreError
 from tests.loopback import ALLOW_LOOPBACK, STORIES, Server, courier_site, rss, running, static
 
 GUARD_SECONDS = 90  # only against a hung test: every wait below ends on its condition long before
@@ -264,7 +265,7 @@ def test_a_store_held_by_another_process_is_tried_again_next_round(server: Serve
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Round 1 finds the store held past the wait and says it will try again; the holder lets go once it
     has said so; round 2 stores the feed. Before: StoreBusy ended the watch."""
-    monkeypatch.setattr(store_module, "LOCK_WAIT_SECONDS", 0.5)  # the wait before "busy": short, not a timing
+    monkeypatch.setattr(locking, "LOCK_WAIT_SECONDS", 0.5)  # the wait before "busy": short, not a timing
     path = tmp_path / "held.duckdb"
     store = Store(path)
     good, titles = good_feed(server, "good", 1)
@@ -295,7 +296,7 @@ def test_a_store_held_when_the_watch_starts_is_waited_for(tmp_path: Path, monkey
     """`watch` opening a store another process holds says so and tries again a round later, instead of exiting 4."""
     from monitor.cli import store_when_free
 
-    monkeypatch.setattr(store_module, "LOCK_WAIT_SECONDS", 0.5)  # the wait before "busy": short, not a timing
+    monkeypatch.setattr(locking, "LOCK_WAIT_SECONDS", 0.5)  # the wait before "busy": short, not a timing
     path = tmp_path / "held.duckdb"
     Store(path)
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(path)], stdin=subprocess.PIPE,
@@ -332,7 +333,7 @@ def test_a_damaged_store_ends_the_watch_with_its_error(server: Server, tmp_path:
 
     with pytest.raises(StoreError) as raised:
         watch(store, [Feed(good, "Good")], every=0, rounds=3, fetcher=Fetcher(SHORT), watchlist=Watchlist(), log=log)
-    assert not isinstance(raised.value, store_module.StoreBusy) and str(path) in str(raised.value)
+    assert not isinstance(raised.value, StoreBusy) and str(path) in str(raised.value)
     assert lines[-1].startswith("watch stopped after 1 round:"), lines
 
 

@@ -1,200 +1,47 @@
 """HTTP(S) fetching for the ingest: a network policy, one deadline per fetch, retries, a size cap, redirects.
 
-Only ``http`` and ``https`` URLs are fetched, and by default only public addresses: the policy
-(:mod:`monitor.ingest.network`) refuses internal hosts by their spelling and again after name
-resolution on every connection, at every redirect hop; ``FetchSettings.allow_hosts``
-(``--allow-host``, ``MONITOR_ALLOW_HOSTS``) opens named ones. A malformed URL or redirect
-target is a FetchError with its reason, never another exception. Each :class:`Fetcher` keeps
-one ``requests`` Session, so connections are kept alive and reused (a pool of
-``FetchSettings.workers`` connections per host). Retries are urllib3's ``Retry`` mounted on the
-Session: connection errors, 5xx and 429 are retried a bounded number of times with exponential
-backoff, honouring ``Retry-After``. Every fetch has one total deadline (``total_timeout``) over
-name resolution, connections, redirects, retries, headers and body, enforced by a watchdog that
-shuts the sockets down, so a server trickling bytes cannot stretch it; every download is
-streamed and stopped past ``max_bytes``. :meth:`Fetcher.fetch_many` and
-:meth:`Fetcher.fetch_each` fetch many URLs a few at a time on daemon threads, so Ctrl-C never
-waits for a slow server.
+Only ``http`` and ``https`` URLs are fetched (:mod:`monitor.ingest.url_checks`), and by default
+only public addresses: the policy (:mod:`monitor.ingest.network`) refuses internal hosts by
+their spelling and again after name resolution on every connection, at every redirect hop;
+``FetchSettings.allow_hosts`` (``--allow-host``, ``MONITOR_ALLOW_HOSTS``) opens named ones. A
+malformed URL or redirect target is a FetchError with its reason (:mod:`monitor.ingest.fetch_reasons`),
+never another exception. Each :class:`Fetcher` keeps one guarded ``requests`` Session
+(:mod:`monitor.ingest.http_session`: pooled connections, urllib3's retries). Every fetch has
+one total deadline (``total_timeout``) over name resolution, connections, redirects, retries,
+headers and body, enforced by a watchdog that shuts the sockets down, so a server trickling
+bytes cannot stretch it; every download is streamed and stopped past ``max_bytes``.
+:meth:`Fetcher.fetch_many` and :meth:`Fetcher.fetch_each` fetch many URLs a few at a time on
+daemon threads, so Ctrl-C never waits for a slow server.
 """
 from __future__ import annotations
 
 import contextlib
 import queue
-import re
 import threading
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import partial
-from http.cookiejar import DefaultCookiePolicy
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, cast
-from urllib.parse import SplitResult, urljoin, urlsplit
+from typing import Self, cast
+from urllib.parse import urljoin, urlsplit
 
 import requests
-import urllib3
-from requests.adapters import HTTPAdapter
 from requests.cookies import RequestsCookieJar
 from requests.utils import get_environ_proxies, select_proxy
-from urllib3.util.retry import Retry
 
+from monitor.ingest.fetch_reasons import attempts, fetch_reason, http_reason, printable, size
+from monitor.ingest.fetch_types import Fetched, FetchError, FetchSettings
+from monitor.ingest.http_session import RETRY_STATUSES, guarded_session
 from monitor.ingest.network import (
     Deadline,
     DeadlineExpired,
     Policy,
     Refused,
-    allow_hosts_from_env,
     current,
     literal_address,
     parse_allow_hosts,
-    pool_classes,
 )
 from monitor.ingest.threads import run_in_threads
-
-if TYPE_CHECKING:
-    from urllib3.connectionpool import ConnectionPool
-    from urllib3.poolmanager import PoolManager
-    from urllib3.response import BaseHTTPResponse
-
-USER_AGENT = "media-monitor/0.1 (offline news monitor)"
-ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.9, "
-          "text/xml;q=0.9, text/html;q=0.8, */*;q=0.5")
-MB = 1024 * 1024
-MAX_URL_LENGTH = 4096  # why: real article URLs stay far below; a longer one is a feed's garbage or an attack
-_RETRY_STATUSES = frozenset({429}) | frozenset(range(500, 600))
-_POOL_PREFIX = re.compile(r"^(<[^>]*>|HTTPS?Connection\([^)]*\)): ")
-_LONGEST_RETRY_AFTER = 30  # seconds; why: a server asking for an hour would stall the whole ingest
-_HOST_CHARS = re.compile(r"^[a-z0-9_.-]+$")
-
-
-@dataclass(frozen=True)
-class FetchSettings:
-    """How to fetch: timeouts in seconds, retries, size cap, redirects, workers, allowed hosts, the allow-list."""
-
-    connect_timeout: float = 10.0
-    read_timeout: float = 20.0          # longest wait for the next bytes
-    total_timeout: float = 120.0        # longest whole fetch: resolution, redirects, retries, headers and body
-    retries: int = 2                    # extra attempts after connection errors, 5xx and 429
-    backoff: float = 1.0                # first pause between attempts; doubles each time
-    max_bytes: int = 10 * MB
-    max_redirects: int = 5
-    workers: int = 4                    # concurrent downloads in fetch_many (and pooled connections per host)
-    user_agent: str = USER_AGENT
-    allowed_hosts: frozenset[str] | None = None  # None: any host; else only these host names
-    # internal hosts, addresses or networks (CIDR) that may be fetched all the same (by default none)
-    allow_hosts: frozenset[str] = field(default_factory=allow_hosts_from_env)
-    max_pages: int = 500                # item pages fetched per feed; later summary-only items keep their summary
-
-
-@dataclass(frozen=True)
-class Fetched:
-    """A successful fetch: the final URL, the status and the body (empty when not modified)."""
-
-    url: str                       # after redirects
-    status: int
-    content: bytes
-    content_type: str | None
-    etag: str | None
-    last_modified: str | None
-    not_modified: bool = False     # a 304 answer to a conditional request
-
-
-class FetchError(Exception):
-    """A URL that could not be fetched, and why, in words for a person."""
-
-    def __init__(self, url: str, reason: str) -> None:
-        super().__init__(f"{url}: {reason}")
-        self.url, self.reason = url, reason
-
-
-class _Cancelled(Exception):
-    """The fetcher was cancelled while waiting to retry."""
-
-
-class _Retries(Retry):
-    """urllib3's Retry with this module's policy on top.
-
-    urllib3 counts the attempts, tells what is worth another one (a connection error or a
-    dropped connection, a status in ``status_forcelist``) and reads ``Retry-After`` (capped
-    by ``retry_after_max``). On top: a read timeout is never retried (a slow server is not
-    asked again), nothing is retried past the fetch's deadline, the pause is ``backoff_factor``
-    doubling from the first retry or the server's Retry-After when longer, and the pause ends
-    at once when the fetcher is cancelled or the deadline comes.
-    """
-
-    # why: urllib3 would also retry a 413 that has a Retry-After; only 5xx and 429 are retried here.
-    RETRY_AFTER_STATUS_CODES = frozenset({429, 503})
-
-    def __init__(self, *args: Any, cancelled: threading.Event | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.cancelled = cancelled or threading.Event()
-
-    def new(self, **kw: Any) -> Self:
-        """Return the next Retry (urllib3 makes one per attempt), keeping the cancel event."""
-        kw.setdefault("cancelled", self.cancelled)
-        return super().new(**kw)
-
-    def increment(self, method: str | None = None, url: str | None = None,
-                  response: BaseHTTPResponse | None = None, error: Exception | None = None,
-                  _pool: ConnectionPool | None = None, _stacktrace: TracebackType | None = None) -> Self:
-        """Return the Retry for the next attempt; raise a read timeout as is, and MaxRetryError when out of retries."""
-        if isinstance(error, urllib3.exceptions.ReadTimeoutError):
-            raise error
-        if response is not None:
-            # why: urllib3 would read the whole error body to reuse the connection, past the size cap and deadline.
-            response.close()
-        deadline = current()
-        if deadline is not None and deadline.expired.is_set():
-            raise DeadlineExpired
-        return super().increment(method, url, response, error, _pool, _stacktrace)
-
-    def sleep(self, response: BaseHTTPResponse | None = None) -> None:
-        """Wait before the next attempt; raise _Cancelled or DeadlineExpired when either comes first."""
-        pause = self.backoff_factor * 2 ** max(len(self.history) - 1, 0)
-        if response is not None:
-            with contextlib.suppress(urllib3.exceptions.InvalidHeader):  # why: an unreadable one leaves the backoff
-                pause = max(pause, self.get_retry_after(response) or 0.0)
-        deadline = current()
-        if deadline is not None and pause >= deadline.remaining():
-            # why: the attempt after the pause could not finish in time; fail now with the deadline's reason
-            self.cancelled.wait(deadline.remaining())
-            raise _Cancelled if self.cancelled.is_set() else DeadlineExpired
-        if self.cancelled.wait(pause):
-            raise _Cancelled
-
-
-class _GuardedAdapter(HTTPAdapter):
-    """An HTTPAdapter whose connections keep to the network policy and to the running fetch's deadline."""
-
-    def __init__(self, policy: Policy, **kwargs: Any) -> None:
-        self.policy = policy
-        super().__init__(**kwargs)
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        """Make the pool manager, its pools connecting only to vetted addresses."""
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = pool_classes(self.policy)
-
-    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> PoolManager:
-        """Return the proxy's pool manager; its connections (to the proxy) keep to the deadline.
-
-        The proxy itself is not vetted (the user named it); the target was vetted before (see ``_proxies``).
-        """
-        manager = cast("PoolManager", super().proxy_manager_for(proxy, **proxy_kwargs))
-        if not proxy.lower().startswith("socks"):
-            manager.pool_classes_by_scheme = pool_classes(None)
-        return manager
-
-
-class _Session(requests.Session):
-    """A Session that never looks at a redirect's target itself: redirects are followed (and checked) by hand.
-
-    why: with ``allow_redirects=False`` requests still parses the Location to offer ``response.next``,
-    and a garbage Location would raise there, before this module could name it.
-    """
-
-    def resolve_redirects(self, *args: Any, **kwargs: Any) -> Generator[requests.Response, None, None]:
-        """Yield no further requests."""
-        yield from ()
+from monitor.ingest.url_checks import split_url
 
 
 class Fetcher:
@@ -210,7 +57,7 @@ class Fetcher:
         self._cancelled = threading.Event()
         self._running: set[Deadline] = set()
         self._lock = threading.Lock()
-        self._session = _session(self.settings, self.policy, self._cancelled)
+        self._session = guarded_session(self.settings, self.policy, self._cancelled)
 
     def __enter__(self) -> Self:
         """Return this fetcher; its connections are closed at the end of the block."""
@@ -234,7 +81,7 @@ class Fetcher:
 
     def check(self, url: str) -> str:
         """Return ``url`` if it may be fetched; raise FetchError saying why not (malformed, not http, refused)."""
-        parts = _split(url)
+        parts = split_url(url)
         host = (parts.hostname or "").lower()
         allowed = self.settings.allowed_hosts
         if allowed is not None and host not in allowed:
@@ -267,7 +114,7 @@ class Fetcher:
             except FetchError:
                 raise
             except Exception as exc:  # why: a hostile server or URL must end as this URL's reason, never the run
-                raise FetchError(url, self._reason(exc, deadline)) from None
+                raise FetchError(url, fetch_reason(exc, deadline, self.settings, self._cancelled.is_set())) from None
 
     def fetch_many(self, urls: Sequence[str],
                    validators: Mapping[str, tuple[str | None, str | None]] | None = None,
@@ -331,32 +178,6 @@ class Fetcher:
         finally:
             with self._lock:
                 self._running.discard(deadline)
-
-    def _reason(self, exc: Exception, deadline: Deadline) -> str:
-        """Return the reason, in words, of a fetch that raised ``exc``."""
-        if self._cancelled.is_set() or isinstance(exc, _Cancelled):
-            return "cancelled"
-        if deadline.passed() or isinstance(exc, DeadlineExpired):
-            return f"timed out after {_secs(self.settings.total_timeout)} (whole fetch)"
-        if isinstance(exc, requests.exceptions.InvalidURL | ValueError | UnicodeError):
-            return f"malformed URL: {_printable(_root_cause(exc))}"
-        if isinstance(exc, requests.exceptions.RequestException):
-            return self._failure(exc)
-        return f"{type(exc).__name__}: {_printable(str(exc))}"
-
-    def _failure(self, exc: requests.exceptions.RequestException) -> str:
-        """Return the reason, in words, of a request that failed (after urllib3's retries)."""
-        if isinstance(exc, requests.exceptions.ReadTimeout) or _is_read_timeout(exc):
-            return f"timed out after {_secs(self.settings.read_timeout)}"
-        # why: urllib3 gives up (MaxRetryError) only once the total is spent, and every attempt counts against it.
-        gave_up = bool(exc.args) and isinstance(exc.args[0], urllib3.exceptions.MaxRetryError)
-        tries = _attempts(self.settings.retries + 1 if gave_up else 1)
-        if isinstance(exc, requests.exceptions.ConnectTimeout):
-            return f"connection timed out after {_secs(self.settings.connect_timeout)}{tries}"
-        if isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError)):
-            return f"connection failed: {_printable(_root_cause(exc))}{tries}"
-        return f"{type(exc).__name__}: {_printable(_root_cause(exc))}"
-
     def _follow(self, url: str, headers: dict[str, str]) -> tuple[requests.Response, str]:
         """Return the first non-redirect response and its URL, checking every hop.
 
@@ -381,7 +202,7 @@ class Fetcher:
                                      timeout=(self.settings.connect_timeout, self.settings.read_timeout),
                                      proxies=self._proxies(hop))
         except Refused as refused:
-            shown = "" if hop == url else f"redirected to {_printable(hop)}: "
+            shown = "" if hop == url else f"redirected to {printable(hop)}: "
             raise FetchError(url, f"{shown}refused: {refused.reason}") from None
 
     def _next_hop(self, url: str, hop: str, location: str) -> str:
@@ -389,11 +210,11 @@ class Fetcher:
         try:
             target = urljoin(hop, location)
         except ValueError:
-            raise FetchError(url, f"redirected to a malformed URL: {_printable(location)}") from None
+            raise FetchError(url, f"redirected to a malformed URL: {printable(location)}") from None
         try:
             return self.check(target)
         except FetchError as error:
-            raise FetchError(url, f"redirected to {_printable(target)}: {error.reason}") from None
+            raise FetchError(url, f"redirected to {printable(target)}: {error.reason}") from None
 
     def _proxies(self, url: str) -> dict[str, str] | None:
         """Return this hop's proxies: the environment's (None) for a public host, vetted here; none for others.
@@ -416,7 +237,7 @@ class Fetcher:
         try:
             self.policy.resolve(host, parts.port or (443 if parts.scheme == "https" else 80), seconds)
         except (OSError, UnicodeError) as exc:
-            why = _printable(str(exc))
+            why = printable(str(exc))
             raise Refused(f"{host} cannot be checked here ({why}), so it is not sent to the proxy") from None
         return None
 
@@ -424,16 +245,16 @@ class Fetcher:
                 etag: str | None, last_modified: str | None) -> Fetched:
         """Return the Fetched of a final response, or raise for an error status."""
         status = response.status_code
-        if status in _RETRY_STATUSES:
+        if status in RETRY_STATUSES:
             # urllib3 retried it as long as it could: its last Retry holds the attempts before this one.
             history = getattr(getattr(response.raw, "retries", None), "history", ())
-            raise FetchError(url, _http_reason(response) + _attempts(len(history) + 1))
+            raise FetchError(url, http_reason(response) + attempts(len(history) + 1))
         if status == 304:
             return Fetched(final, status, b"", response.headers.get("content-type"),
                            response.headers.get("etag", etag), response.headers.get("last-modified", last_modified),
                            not_modified=True)
         if not 200 <= status < 300:
-            raise FetchError(url, _http_reason(response))
+            raise FetchError(url, http_reason(response))
         content = self._read(response, url)
         return Fetched(final, status, content, response.headers.get("content-type"),
                        response.headers.get("etag"), response.headers.get("last-modified"))
@@ -441,7 +262,7 @@ class Fetcher:
     def _read(self, response: requests.Response, url: str) -> bytes:
         """Return the (decompressed) body, stopping past the size cap; DeadlineExpired past the deadline."""
         cap = self.settings.max_bytes
-        too_big = FetchError(url, f"larger than the {_size(cap)} cap")
+        too_big = FetchError(url, f"larger than the {size(cap)} cap")
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
             raise too_big
@@ -496,97 +317,3 @@ def fetch_many(urls: Sequence[str], *, settings: FetchSettings | None = None,
     """Return each URL's Fetched or FetchError, in order (see :meth:`Fetcher.fetch_many`)."""
     with Fetcher(settings) as fetcher:
         return fetcher.fetch_many(urls, validators)
-
-
-def _session(settings: FetchSettings, policy: Policy, cancelled: threading.Event) -> requests.Session:
-    """Return a Session that retries by ``settings``, keeps to ``policy``, pools ``workers`` connections per host
-    and keeps no cookies."""
-    retries = _Retries(total=settings.retries, status_forcelist=_RETRY_STATUSES, backoff_factor=settings.backoff,
-                       retry_after_max=_LONGEST_RETRY_AFTER, raise_on_status=False, cancelled=cancelled)
-    adapter = _GuardedAdapter(policy, pool_maxsize=max(settings.workers, 1), max_retries=retries)
-    session = _Session()
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    session.headers.update({"User-Agent": settings.user_agent, "Accept": ACCEPT})
-    # why: kept cookies would follow a reader from fetch to fetch on a site (a watch runs for days).
-    session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
-    return session
-
-
-def _split(url: str) -> SplitResult:
-    """Return the parts of a URL that can be fetched; raise FetchError saying what is wrong with it."""
-    if len(url) > MAX_URL_LENGTH:
-        raise FetchError(url, f"malformed URL: longer than {MAX_URL_LENGTH:,} characters")
-    odd = next((c for c in url if c.isspace() or not c.isprintable()), None)
-    if odd is not None:
-        raise FetchError(url, f"malformed URL: contains {'a space' if odd == ' ' else repr(odd)}")
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018  why: reading it checks it (a port out of range raises here)
-    except ValueError as exc:
-        raise FetchError(url, f"malformed URL: {exc}") from None
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https"):
-        shown = f"{scheme}://" if scheme else "a URL without a scheme"
-        raise FetchError(url, f"only http and https URLs can be fetched, not {shown}")
-    host = (parts.hostname or "").lower()
-    if not host:
-        raise FetchError(url, "the URL names no host")
-    if "\\" in parts.netloc or (literal_address(host) is None and not _valid_name(host)):
-        raise FetchError(url, f"malformed URL: {host!r} is not a valid host name")
-    return parts
-
-
-def _valid_name(host: str) -> bool:
-    """Return True for a host name that can be looked up (IDNA-encodable, letters, digits, hyphens, dots)."""
-    try:
-        ascii_name = host.rstrip(".").encode("idna").decode("ascii")
-        for label in ascii_name.split("."):
-            if label.startswith("xn--"):  # why: the idna codec lets any ASCII label through; decode it to check
-                label[4:].encode("ascii").decode("punycode").encode("idna")
-    except UnicodeError:
-        return False
-    return bool(_HOST_CHARS.match(ascii_name)) and len(ascii_name) <= 253 and ".." not in ascii_name
-
-
-def _is_read_timeout(exc: BaseException) -> bool:
-    """Return True when requests wrapped a read timeout met while streaming the body."""
-    return any(isinstance(arg, urllib3.exceptions.ReadTimeoutError) for arg in exc.args)
-
-
-def _root_cause(exc: BaseException) -> str:
-    """Return the innermost reason of a requests/urllib3 error, without the pool's prefix."""
-    reason = getattr(exc.args[0], "reason", None) if exc.args else None
-    text = str(reason or (exc.args[0] if exc.args else exc))
-    # "HTTPConnection(host=..., port=...): Failed to ..." -> "Failed to ..."
-    return _POOL_PREFIX.sub("", text)
-
-
-def _http_reason(response: requests.Response) -> str:
-    """Return "HTTP 404 Not Found"-style words for an error status (the server's phrase made printable)."""
-    return f"HTTP {response.status_code} {_printable(response.reason or '')}".rstrip()
-
-
-def _printable(text: str, limit: int = 300) -> str:
-    """Return text from a server or a URL with control characters escaped (``\\x1b``) and cut at ``limit``."""
-    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text[:limit])
-    return shown + ("..." if len(text) > limit else "")
-
-
-def _attempts(n: int) -> str:
-    """Return " (after 3 attempts)", or "" for a single attempt."""
-    return f" (after {n} attempts)" if n > 1 else ""
-
-
-def _secs(seconds: float) -> str:
-    """Return "10 s" / "0.5 s"."""
-    return f"{seconds:g} s"
-
-
-def _size(n: int) -> str:
-    """Return a cap in words: "10 MB", "64 KB" or "1,000 byte"."""
-    if n >= MB and n % MB == 0:
-        return f"{n // MB} MB"
-    if n >= 1024 and n % 1024 == 0:
-        return f"{n // 1024} KB"
-    return f"{n:,} byte"

@@ -19,7 +19,8 @@ import pandas as pd
 
 from monitor.ingest import dedupe
 from monitor.ingest.entity_map import Resolution, resolve_names
-from monitor.ingest.fetch import Fetcher, FetchSettings
+from monitor.ingest.fetch import Fetcher
+from monitor.ingest.fetch_types import FetchSettings
 from monitor.ingest.runners import Dask, Inline, Processes, result_of
 from monitor.ingest.sources import DEFAULT_MAX_BYTES, Item, RawArticle, Skipped, read_paths
 from monitor.ingest.sources.web import WebInput

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from monitor.ingest.feeds_file import Feed  # the feeds file itself is read by monitor.ingest.feeds_file
-from monitor.ingest.fetch import Fetched, Fetcher, FetchError
+from monitor.ingest.fetch import Fetcher
+from monitor.ingest.fetch_types import Fetched, FetchError
 from monitor.ingest.pipeline import IngestReport, ingest
 from monitor.ingest.sources import Item, RawArticle
 from monitor.ingest.sources.web import read_fetched

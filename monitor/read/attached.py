@@ -32,7 +32,9 @@ from pathlib import Path
 
 import duckdb
 
-from monitor.store import LOCK_RETRY_SECONDS, Store, fault, is_fault, retry_while_busy
+from monitor.locking import LOCK_RETRY_SECONDS, retry_while_busy
+from monitor.store import Store
+from monitor.store_errors import fault, is_fault
 
 IDLE_SECONDS = 0.1
 MAX_HOLD_SECONDS = 1.0
@@ -95,7 +97,7 @@ class AttachedStore(Store):
 
     def _acquire(self) -> str:
         """Return the alias of the file's attachment, joined (attached if needed); waits, as Store does
-        (store.retry_while_busy), while the file is busy or in the writers' turn."""
+        (locking.retry_while_busy), while the file is busy or in the writers' turn."""
 
         def attempt() -> str | None:
             with _lock:

@@ -21,7 +21,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from urllib.parse import urldefrag
 
-from monitor.ingest.fetch import Fetched, Fetcher, FetchError
+from monitor.ingest.fetch import Fetcher
+from monitor.ingest.fetch_types import Fetched, FetchError
 from monitor.ingest.sources.feeds import FEED_ROOTS, _xml_root_name, read_feed
 from monitor.ingest.sources.html import read_html
 from monitor.ingest.sources.model import Item, RawArticle, Skipped
