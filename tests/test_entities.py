@@ -4,9 +4,9 @@ import re
 import pandas as pd
 import pytest
 
+from monitor.ingest.credits import credit_regions
 from monitor.ingest.entities import (
     build_entity_map,
-    credit_regions,
     link_within,
     resolve_article,
 )
@@ -164,3 +164,18 @@ def test_a_religious_or_rank_title_is_not_part_of_the_name(title):
 def test_a_contributed_line_is_a_credit_not_a_mention(line):
     assert credit_regions(line) and credit_regions(line)[0][0] == 0
     assert not credit_regions("Ines Okafor said she contributed to the fund.")
+
+
+@pytest.mark.parametrize("full, short", [("Barend de Wit", "De Wit"), ("Barend de Wit", "de Wit"),
+                                         ("Javier Perez de Vallo", "Perez de Vallo"),
+                                         ("Karel van der Berg", "Van der Berg"), ("Ana dos Santos", "Dos Santos")])
+def test_a_surname_with_its_particle_links_to_the_full_name(full, short):
+    article = [sentence(f"Minister {full} spoke in Northbridge.", (full, "PERSON")),
+               sentence(f"Later {short} said rates would fall.", (short, "PERSON"))]
+    assert {m.surface: m.name for m in resolve_article(article)}[short] == full
+
+
+def test_a_particle_surname_shared_by_two_full_names_is_left_alone():
+    article = [sentence("Barend de Wit and Ilse de Wit met.", ("Barend de Wit", "PERSON"), ("Ilse de Wit", "PERSON")),
+               sentence("De Wit said no.", ("De Wit", "PERSON"))]
+    assert {m.surface: m.name for m in resolve_article(article)}["De Wit"] == "De Wit"

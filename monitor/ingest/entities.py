@@ -21,9 +21,12 @@ from functools import lru_cache
 import pandas as pd
 
 from monitor.ingest import label_repair, short_names
+from monitor.ingest.common_nouns import ends_in_plural_noun, is_common_noun, is_label, thing_head
+from monitor.ingest.credits import sentence_credits
 from monitor.ingest.embeds import attributions
 from monitor.ingest.furniture import furniture_regions
 from monitor.ingest.names import (
+    PARTICLES,
     clean_name,
     is_org_like,
     is_person_shaped,
@@ -41,25 +44,15 @@ from monitor.ingest.not_persons import (
     is_family_plural,
     is_group,
     is_platform,
+    is_the_thing,
     lowercase_words,
     not_a_name,
+    part_of_org,
 )
 from monitor.ingest.watchlist import Watchlist
 
 LABEL_TYPES = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "group"}
 TYPE_PRIORITY = ("person", "org", "place", "group")
-# Regions of a sentence that credit someone rather than mention them.
-_CREDITS = [re.compile(p) for p in (
-    r"\([^()]{0,80}/[^()]{0,80}\)",                                   # (Dan Kitwood/Getty Images)
-    r"\b(?:Photo|Photograph|Picture|Image|Illustration|Video)s?(?: credit| by)?\s*[:|]\s*[^.;\n]{0,80}",
-    r"\b(?:Photo|Picture|Image)s? (?:by|courtesy of) [^.;\n]{0,80}",
-    r"\([Cc]ourtesy(?: of)? [^()]{1,80}\)",                             # (Courtesy of Ines Okafor)
-    r"\b(?:Reporting|Writing|Editing|Additional reporting|Compiled|Edited) by [^.;\n]{0,120}",
-    r"\bpic\.twitter\.com/\S+",
-    # "NPR's Ines Okafor contributed to this report.": a credit line, not a mention
-    r"^[^.;\n]{0,120}\bcontributed (?:to )?(?:this |the )?(?:report|reporting|story|article)\b[^.;\n]{0,40}",
-)]
-_BYLINE_FILLER = frozenset({"By", "and", "in", "for", "of", "the", "&"})
 # Shorter names than this are not searched for again (too many false hits: "US", "AI").
 MIN_PROPAGATE = 3
 
@@ -79,21 +72,6 @@ class Mention:
     name: str
     label: str
     origin: str  # ner | propagated | watchlist | embed
-
-
-def credit_regions(text: str) -> list[tuple[int, int]]:
-    """Return the character ranges of a sentence that are credits, bylines, embed attributions or page furniture.
-
-    No name in them is a mention found by the model or by search; an embed's account is added apart
-    (see `embed_mentions`).
-    """
-    regions = [m.span() for pattern in _CREDITS for m in pattern.finditer(text)]
-    regions += [(a.start, a.end) for a in attributions(text)] + furniture_regions(text)
-    words = text.split()
-    if (words and words[0] == "By" and len(words) <= 12 and len(words) > 1
-            and all(w[0].isupper() or w in _BYLINE_FILLER for w in words)):
-        regions.append((0, len(text)))  # the whole sentence is a byline
-    return regions
 
 
 def vote_label(name: str, label: str) -> str | None:
@@ -119,11 +97,6 @@ def vote_label(name: str, label: str) -> str | None:
 
 def _overlaps(start: int, end: int, regions: Sequence[tuple[int, int]]) -> bool:
     return any(start < r_end and r_start < end for r_start, r_end in regions)
-
-
-def sentence_credits(sentences: Sequence[Sentence]) -> list[list[tuple[int, int]]]:
-    """Return each sentence's credit regions (computed once per article: both passes need them)."""
-    return [credit_regions(sentence.text) for sentence in sentences]
 
 
 def ner_mentions(sentences: Sequence[Sentence], watchlist: Watchlist,
@@ -161,14 +134,37 @@ def _ner_mention(text: str, sid: int, span: tuple[int, int], label: str,
     """
     (start, end), (known, singles, lowercase) = span, article
     name = clean_name(text[start:end])
-    if name is None or (label == "PERSON" and is_common_word(name, lowercase, known)):
-        return None  # "Lockdowns", "Apart": a common word capitalised in a headline
+    if label == "PERSON" and name and ends_in_plural_noun(name, lowercase) and not thing_head(name) and not is_group(name):
+        end = max(text.rfind(space, start, end) for space in " \n\t")  # "Trump Supporters" -> "Trump"
+        name = clean_name(text[start:end])
+    if name is None or (label == "PERSON" and not_a_person(name, text, (start, end), known, lowercase)):
+        return None  # "Lockdowns", "Gallic Acid", "Guest: ...": a common word, a thing, a label
+    if label == "PERSON" and thing_head(name) == "place":
+        label = "GPE"  # "L.A. County"
     if label != "PERSON" and is_person_shaped(name) and role_context(text[:start], text[end:end + 40]):
         label = "PERSON"  # "Agriculture Secretary Richard Lyng": the model often says ORG
     if label == "PERSON" and is_family_plural(name, known | singles):
         label = "NORP"  # "the Clintons": the family, a group
     vote = vote_label(name, label)
     return None if vote is None else Mention(sid, start, end, name, name, vote, "ner")
+
+
+def not_a_person(name: str, text: str, span: tuple[int, int], known: set[str], lowercase: set[str]) -> bool:
+    """Return True when a PERSON span names no one: a word the article writes in lower case or a dictionary
+    word no one is called by, unless it is the surname of a person the article names in full ("Lockdowns",
+    "Agenda"); a thing whose last word is a common noun ("Gallic Acid"); a label before a colon ("Guest:");
+    a piece of an organisation's name ("Bill" and Melinda Gates Foundation, "Aubrey Lanston" and Co)."""
+    start, end = span
+    if is_label(name, text[end:end + 3]) or part_of_org(name, text[end:end + 80]):
+        return True
+    if len(name.split()) > 1:
+        return thing_head(name) == "thing"
+    if name.casefold() in known or is_platform(name) or is_group(name):
+        return False  # a platform or a group votes for its own type (`vote_label`)
+    if is_common_word(name, lowercase, known) or is_the_thing(text, start, end):
+        return True
+    # "Agenda", "Rutin": a dictionary word no one is called by, unless a title says a person is ("President X")
+    return is_common_noun(name) and not role_context(text[:start], text[end:end + 40])
 
 
 def _pieces(text: str, start: int, end: int, regions: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -188,7 +184,8 @@ def _pieces(text: str, start: int, end: int, regions: Sequence[tuple[int, int]])
 def _known_names(sentences: Sequence[Sentence], watchlist: Watchlist) -> tuple[set[str], set[str]]:
     """Return the lower-cased surnames of the people the article names in full or the watchlist lists,
     and the one-word names its model spans call a person ("Clinton", for "the Clintons")."""
-    spans = [c.split() for s in sentences for e in s.entities if e.label == "PERSON" and (c := clean_name(e.text))]
+    spans = [c.split() for s in sentences for e in s.entities
+             if e.label == "PERSON" and (c := clean_name(e.text)) and not thing_head(c)]
     listed = [term.split() for term, entity in watchlist.terms if watchlist.types.get(entity) == "person"]
     surnames = {words[-1].casefold() for words in [*spans, *listed] if len(words) > 1 or words in listed}
     return surnames, {words[0].casefold() for words in spans if len(words) == 1}
@@ -259,6 +256,23 @@ def _short_to_full(keys: Counter, full_people: Sequence[str]) -> dict[str, str]:
             target = _dominant(sorted(by_token.get((words[0], key_suffix(key)), ())), counts)
             if target:
                 links[key] = target
+    return links | _particle_tails(keys, full_people, alias, counts)
+
+
+def _particle_tails(keys: Counter, full_people: Sequence[str], alias: dict[str, str],
+                    counts: Counter) -> dict[str, str]:
+    """Map a surname written with its particle ("de kock", "perez de cuellar") to the one full name of the
+    article that ends with it ("gerhard de kock", "javier perez de cuellar")."""
+    links = {}
+    for key in keys:
+        words = key_tokens(key)
+        if len(words) < 2 or not any(w in PARTICLES for w in words[:-1]):
+            continue
+        owners = {alias[f] for f in full_people if len(key_tokens(f)) > len(words)
+                  and key_tokens(f)[-len(words):] == words and key_suffix(f) == key_suffix(key)}
+        target = _dominant(sorted(owners), counts)
+        if target and target != key:
+            links[key] = target
     return links
 
 
@@ -340,7 +354,8 @@ def propagate(sentences: Sequence[Sentence], mentions: Sequence[Mention], watchl
         for sid, sentence in enumerate(sentences):
             blocked = [*taken[sid], *credits[sid]]
             for match in pattern.finditer(sentence.text):
-                if match.group() not in skip and not _overlaps(*match.span(), blocked):
+                if match.group() not in skip and not _overlaps(*match.span(), blocked) and \
+                        not part_of_org(match.group(), sentence.text[match.end():match.end() + 80]):
                     out.append(Mention(sid, *match.span(), match.group(), terms[match.group()], "", origin))
                     taken[sid].append(match.span())
     hits = short_names.find([s.text for s in sentences], (t for t, _ in watchlist.terms), watchlist.siblings(),

@@ -148,8 +148,8 @@ def is_person_shaped(name: str) -> bool:
     if len(words) == 1 and len(name.strip(".")) < 2:
         return False
     for word in words:
-        if word.casefold() in PARTICLES and word is not words[0]:
-            continue
+        if word.casefold() in PARTICLES and (word is not words[0] or (len(words) > 1 and word.islower())):
+            continue  # "Barend de Wit"; "du Plessis" written with its particle first
         if len(word) >= 3 and word.isalpha() and word.isupper():
             return False
         if not all(_NAME_TOKEN.match(_shape(part)) for part in word.split("-") if part):

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from monitor.ingest.common_nouns import given_names
+
 
 def _words(text: str) -> frozenset[str]:
     """Return the whitespace-separated words of a word list written as a block of text."""
@@ -61,6 +63,8 @@ nominates nominated appoints appointed pardons pardoned impeaches impeached indi
 visits visited quits resigns resigned wins loses beats trails leads responds responded reacts reacted
 signs signed vetoes vetoed offers offered
 """)
+# Words that open a clause, never part of a name: cut wherever they stand ("Bat Caves Where Coronaviruses Begin").
+CLAUSE_WORDS = _words("because where whereas while although though unless whether whenever wherever")
 # Words a headline or a sentence puts capitalised before a name, cut only there ("Meet Kamala Harris").
 HEADLINE_LEADS = HEADLINE_VERBS | _words("""
 ditch slam blast blame stop save help impeach arrest defund dump boycott forget remember ask tell vote
@@ -70,12 +74,16 @@ after before despite against with without for from as is was are were has have h
 dear thank thanks sorry hey oh so but and or if then now did does should could would can
 embattled defiant disgraced beleaguered outgoing incoming ousted former
 """)
-# One-word (or set) names the model calls a person that name no one: diseases, deities, drugs, events.
+# One-word (or set) names the model calls a person that name no one: diseases, deities, drugs, events, feasts.
 NOT_NAMES = _words("""
 covid covid-19 covid19 coronavirus corona sars sars-cov-2 ebola h1n1 god allah brexit plaquenil remdesivir
 hydroxychloroquine chloroquine ivermectin tylenol purell lysol clorox
 email e-mail share shares subscribe caption captions advertisement courtesy
-""") | {"mother nature", "vitamin c", "vitamin d", "lady luck", "father time"}
+easter christmas xmas ramadan ramazan eid hanukkah chanukah passover diwali deepavali thanksgiving halloween
+kwanzaa lent advent pentecost epiphany nowruz navruz vesak holi hajj umrah muharram ashura
+""") | {"mother nature", "vitamin c", "vitamin d", "lady luck", "father time", "eid al-fitr", "eid al-adha",
+       "eid ul-fitr", "eid ul-adha", "eid-ul-fitr", "yom kippur", "rosh hashanah", "good friday", "easter sunday",
+       "christmas day", "christmas eve", "new year", "lunar new year", "chinese new year", "st patrick's day"}
 # Platforms and services the model calls a person: organisations.
 PLATFORMS = _words("""
 twitter facebook instagram youtube tiktok whatsapp snapchat reddit zoom netflix google amazon skype telegram
@@ -200,8 +208,39 @@ def _is_headline_word(word: str, first: bool, other: str) -> bool:
     w = word.casefold().strip(".,:;!?\"'\u201c\u201d")
     if not word[:1].isupper():
         return False
-    if w in HEADLINE_VERBS or w in FURNITURE_WORDS or (first and w in HEADLINE_LEADS):
+    if w in HEADLINE_VERBS or w in FURNITURE_WORDS or w in CLAUSE_WORDS or (first and w in HEADLINE_LEADS):
         return True
     if not (first and len(w) >= 6 and w.endswith("ing")) or w in _NAME_ING:
         return False
     return not (_PINYIN_WORD.match(w) and _PINYIN_SYLLABLE.fullmatch(other.casefold()))
+
+
+# Words that follow "the X" when X is a thing or an assembly, not a person: a verb, a modal, a preposition, or
+# nothing ("support the Majlis.", "The Majlis must", "at the Louvre,"). "the Trump administration" is a person's
+# name modifying a noun, and stays.
+_AFTER_THE_THING = re.compile(r"\s*(?:$|[.,;:!?)\]\u201d\"]|(?:is|was|are|were|has|had|have|will|would|must|can|could|"
+                              r"should|may|might|said|says|and|or|of|in|on|at|to|for|with|by|from|as)\b)")
+_BEFORE_THE = re.compile(r"(?:^|[^\w'\u2019])[Tt]he\s+$")
+# What follows a name that makes it the start of a firm's name: "Aubrey G. Lanston and Co Inc.", "Lanston & Sons".
+_FIRM_TAIL = re.compile(r"\s*(?:&|and)\s+(?:Co|Company|Sons)(?![\w-])|,?\s+(?:Inc|Ltd|LLC|LLP|Corp|Co|PLC|plc)(?![\w-])")
+# What follows a first name that makes it the start of a couple's foundation: "Bill and Melinda Gates Foundation".
+_COUPLE_TAIL = re.compile(r"\s+(?:&|and)\s+([A-Z][\w'\u2019-]+)\s+[A-Z][\w'\u2019-]+\s+(?:Foundation|Institute|Trust|Fund|"
+                          r"Center|Centre|School|College|University|Hospital|Library|Museum|Prize|Award)\b")
+
+
+def is_the_thing(text: str, start: int, end: int) -> bool:
+    """Return True when a one-word span text[start:end] reads "the X" with nothing a name would modify after
+    it ("the Majlis.", "The Louvre,"): a thing or an institution, not a person."""
+    return bool(_BEFORE_THE.search(text[max(0, start - 6):start])) and bool(_AFTER_THE_THING.match(text[end:end + 12]))
+
+
+def part_of_org(name: str, after: str) -> bool:
+    """Return True when the text after a name continues it into an organisation's name: a firm's ("and Co
+    Inc.", ", Inc.") or, after a first name, a couple's foundation ("Bill" and Melinda Gates Foundation). A
+    full name before "and" and an organisation ("Paul Volcker and International Monetary Fund") is a person."""
+    if _FIRM_TAIL.match(after):
+        return True
+    couple = _COUPLE_TAIL.match(after)
+    given = given_names()
+    return bool(couple) and len(name.split()) == 1 and name.casefold() in given and \
+        couple.group(1).casefold() in given
