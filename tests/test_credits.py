@@ -67,3 +67,8 @@ def test_the_last_line_of_a_list_of_names_is_no_author_line():
                         ("Pavel de Wit", "PERSON"), ("Nadia Velloso", "PERSON")),
                sentence("Tomas Brandt", ("Tomas Brandt", "PERSON"))]
     assert people(article) == {"Ines Okafor", "Pavel de Wit", "Nadia Velloso", "Tomas Brandt"}
+
+
+def test_an_article_without_sentences_has_no_credits():
+    from monitor.ingest.credits import sentence_credits
+    assert sentence_credits([]) == []

@@ -74,6 +74,6 @@ def is_author_line(sentence: Sentence) -> bool:
 def sentence_credits(sentences: Sequence[Sentence]) -> list[list[tuple[int, int]]]:
     """Return each sentence's credit regions (computed once per article: both passes need them)."""
     # A line after one ending in a comma is the end of a list of names, not an author line.
-    after_comma = [False] + [s.text.rstrip().endswith(",") for s in sentences[:-1]]
+    after_comma = [i > 0 and sentences[i - 1].text.rstrip().endswith(",") for i in range(len(sentences))]
     return [[(0, len(s.text))] if is_author_line(s) and not listed else credit_regions(s.text)
             for s, listed in zip(sentences, after_comma, strict=True)]

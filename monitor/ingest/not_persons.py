@@ -242,5 +242,5 @@ def part_of_org(name: str, after: str) -> bool:
         return True
     couple = _COUPLE_TAIL.match(after)
     given = given_names()
-    return bool(couple) and len(name.split()) == 1 and name.casefold() in given and \
+    return couple is not None and len(name.split()) == 1 and name.casefold() in given and \
         couple.group(1).casefold() in given
