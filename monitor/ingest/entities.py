@@ -134,7 +134,8 @@ def _ner_mention(text: str, sid: int, span: tuple[int, int], label: str,
     """
     (start, end), (known, singles, lowercase) = span, article
     name = clean_name(text[start:end])
-    if label == "PERSON" and name and ends_in_plural_noun(name, lowercase) and not thing_head(name) and not is_group(name):
+    if label == "PERSON" and name and ends_in_plural_noun(name, lowercase) and not (thing_head(name) or
+                                                                                   is_group(name)):
         end = max(text.rfind(space, start, end) for space in " \n\t")  # "Trump Supporters" -> "Trump"
         name = clean_name(text[start:end])
     if name is None or (label == "PERSON" and not_a_person(name, text, (start, end), known, lowercase)):

@@ -222,10 +222,12 @@ _AFTER_THE_THING = re.compile(r"\s*(?:$|[.,;:!?)\]\u201d\"]|(?:is|was|are|were|h
                               r"should|may|might|said|says|and|or|of|in|on|at|to|for|with|by|from|as)\b)")
 _BEFORE_THE = re.compile(r"(?:^|[^\w'\u2019])[Tt]he\s+$")
 # What follows a name that makes it the start of a firm's name: "Aubrey G. Lanston and Co Inc.", "Lanston & Sons".
-_FIRM_TAIL = re.compile(r"\s*(?:&|and)\s+(?:Co|Company|Sons)(?![\w-])|,?\s+(?:Inc|Ltd|LLC|LLP|Corp|Co|PLC|plc)(?![\w-])")
+_FIRM_TAIL = re.compile(r"\s*(?:&|and)\s+(?:Co|Company|Sons)(?![\w-])"
+                        r"|,?\s+(?:Inc|Ltd|LLC|LLP|Corp|Co|PLC|plc)(?![\w-])")
 # What follows a first name that makes it the start of a couple's foundation: "Bill and Melinda Gates Foundation".
-_COUPLE_TAIL = re.compile(r"\s+(?:&|and)\s+([A-Z][\w'\u2019-]+)\s+[A-Z][\w'\u2019-]+\s+(?:Foundation|Institute|Trust|Fund|"
-                          r"Center|Centre|School|College|University|Hospital|Library|Museum|Prize|Award)\b")
+_COUPLE_TAIL = re.compile(r"\s+(?:&|and)\s+([A-Z][\w'\u2019-]+)\s+[A-Z][\w'\u2019-]+\s+"
+                          r"(?:Foundation|Institute|Trust|Fund|Center|Centre|School|College|University|Hospital"
+                          r"|Library|Museum|Prize|Award)\b")
 
 
 def is_the_thing(text: str, start: int, end: int) -> bool:
