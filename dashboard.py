@@ -16,11 +16,13 @@ import pandas as pd
 import streamlit as st
 
 from dashboard_charts import chart_block as draw_chart_block
-from dashboard_charts import clicked, image_export
+from dashboard_charts import clicked, image_export, zip_bytes
+from dashboard_corrections import corrections_panel
 from dashboard_drill import drill_down, drill_periods
 from dashboard_sidebar import TOP_N, read_url, sidebar, sidebar_tail, write_url
 from dashboard_store import cached, store_state, topic_options
 from monitor.present import charts, export, page
+from monitor.present.provenance import describe
 from monitor.present.viewstate import KINDS
 from monitor.read import aggregations as agg
 from monitor.read import timeseries
@@ -54,21 +56,29 @@ freq = timeseries.auto_freq(*span) if view.freq == "auto" else view.freq
 period_word = timeseries.FREQS[freq]
 colors = charts.colors_for(ranked + [n for n in names if n not in set(ranked)])
 ok_images, image_note = image_export()
-stem_filters = {"who": names[:3], "topic": list(view.topics)[:2], "from": filters.since, "to": filters.until}
+# What every download of this view holds (its filters), in its file name and inside the file (provenance)
+about = describe(filters, kind=view.kind, names=names, chosen=bool(view.entities), dates=(span[0], span[1]),
+                 min_mentions=view.min_mentions, freq=freq, normalised=view.normalised, smooth=view.smooth)
 # every chart block of this run names its files and sets its camera button the same way
-chart_block = partial(draw_chart_block, stem_filters=stem_filters, image_format=view.image_format,
+chart_block = partial(draw_chart_block, provenance=about, image_format=view.image_format,
                       images=(ok_images, image_note))
 
 # ---- headline figures
-kpis = st.columns(4)
+kpis = st.columns([2, 2, 2, 3])  # the widest for the most mentioned name: st.metric cuts a value that overflows
 article_total = int(cached("period_totals", store_path, version, filters, freq)["total_articles"].sum())
 kpis[0].metric("Articles", f"{article_total:,}")
-kpis[1].metric(f"Mentions of {kind_word}", f"{int(every['mentions'].sum()):,}")
+kpis[1].metric(f"Mentions of {kind_word}", f"{agg.all_mentions(every):,}")  # share of voice's denominator
 kpis[2].metric(f"{KINDS[view.kind]} mentioned", f"{len(every):,}")
 kpis[3].metric("Most mentioned", page.markdown_text(ranked[0]) if ranked else "–")
+# A headline figure wraps rather than being cut with an ellipsis ("Maximiliana Cast…"): a style, no element
+st.html("<style>[data-testid='stMetricValue'], [data-testid='stMetricValue'] * {white-space: normal !important; "
+        "overflow: visible !important; text-overflow: clip !important; overflow-wrap: anywhere;}</style>")
 languages = cached("language_counts", store_path, version, filters)
 others = languages[~languages["language"].isin(["en", "und"])]
 st.caption(f"{span[0]:%d %b %Y} – {span[1]:%d %b %Y} · by {period_word}"
+           # The text query as applied (sidebar.query_box): the user's words, escaped like the names below.
+           + (f" · text matching: {page.markdown_text(view.query)}" if view.query else "")
+           + (" · text query not applied (it cannot be read)" if st.session_state.get("_query_problem") else "")
            # Outlet and topic names are data, and captions are Markdown: escaped to show as written.
            + (f" · topics: {', '.join(map(page.markdown_text, view.topics))}" if view.topics else "")
            + (f" · outlets: {', '.join(map(page.markdown_text, view.sources))}" if view.sources else "")
@@ -88,7 +98,7 @@ totals = cached("period_totals", store_path, version, filters, freq)
 series = timeseries.smooth_tone(cached("entity_series", store_path, version, filters, freq, names, totals),
                                view.smooth)
 measure = "share of articles" if view.normalised else "mentions"
-fig = charts.mentions_chart(series, normalised=view.normalised, colors=colors, subject=kind_word,
+fig = charts.mentions_chart(series, normalised=view.normalised, colors=colors, subject=kind_word, span=span,
                             title=f"Coverage per {period_word} ({measure})")
 left, right = st.columns(2)
 with left:
@@ -116,7 +126,7 @@ tseries = timeseries.smooth_tone(cached("topic_series", store_path, version, top
 tcolors = charts.colors_for(topic_names)
 scope = f" in articles mentioning {', '.join(map(page.markdown_text, view.entities))}" if view.entities else ""
 left, right = st.columns(2)
-fig = charts.mentions_chart(tseries, normalised=view.normalised, colors=tcolors, subject="topics",
+fig = charts.mentions_chart(tseries, normalised=view.normalised, colors=tcolors, subject="topics", span=span,
                             title=f"Topic coverage per {period_word} ({measure})")
 with left:
     points.append(clicked(chart_block("topic_mentions", fig, tseries,
@@ -135,32 +145,38 @@ top = agg.top_of(every, 15)  # = top_entities(filters, kind, None, 15, min_menti
 voice = agg.voice_from_top(top, names)  # the default view's names are the top ones: no query
 if voice is None:
     voice = cached("top_entities", store_path, version, filters, view.kind, names, len(names), 1)
-fig = charts.share_of_voice_chart(voice, colors=colors, title="Share of voice")
+fig = charts.share_of_voice_chart(voice, colors=colors, title="Share of voice", subject=kind_word)
 with left:
-    chart_block("share_of_voice", fig, voice, "Each one's mentions as a share of all their mentions together.")
+    chart_block("share_of_voice", fig, voice, f"Share of voice: each one's mentions as a share of all mentions of "
+                f"{kind_word} under these filters (the same figure as in the table below).")
     shown["share_of_voice"] = (fig, voice)
 matrix = cached("entity_topic_matrix", store_path, version, filters, names)
 fig = charts.heatmap_chart(matrix, title=f"{KINDS[view.kind]} by topic")
 with right:
     chart_block("entity_by_topic", fig, matrix, "Number: sentences mentioning the name that hit the topic. "
-                "Colour: the mean tone toward the name in them (red negative, green positive).")
+                "Colour: the mean tone toward the name in them (red negative, blue positive).")
     shown["entity_by_topic"] = (fig, matrix)
 
 st.subheader(f"Most mentioned {kind_word}")
 st.caption(f"Mean tone, % positive and % negative: of the tone toward each {ONE_OF[view.kind]} in the sentences "
-           "naming it, not of the whole sentences.")
+           f"naming it, not of the whole sentences. Share of voice: its mentions as a share of all mentions of "
+           f"{kind_word} under these filters, as in the chart above.")
 st.dataframe(charts.top_table(top), hide_index=True, width="stretch", column_config={
     "Mean tone": st.column_config.NumberColumn(format="%+.2f"),
     **{c: st.column_config.NumberColumn(format="%.0f%%") for c in ("% positive", "% negative", "Share of voice %")}})
-st.download_button("CSV", export.to_bytes(top, "csv"), export.file_name(f"top-{kind_word}", "csv", **stem_filters),
+st.download_button("CSV", export.to_bytes(top, "csv", about), about.file_name(f"top-{kind_word}", "csv"),
                    "text/csv", key="dl_top_csv")
+corrections_panel(store_path, version)  # merge, split, rename, drop names (dashboard_corrections)
 
 # ---- drill-down: the sentences behind a point (dashboard_drill)
 drill_down(next((p for p in points if p), None), drill_periods(series, tseries), kind=view.kind, names=names,
-           topic_names=topic_names, filters=filters, freq=freq, path=store_path, version=version)
+           topic_names=topic_names, filters=filters, freq=freq, path=store_path, version=version, provenance=about)
 
 st.header("Download everything")
-st.download_button("All charts and their data (zip)", partial(export.bundle_zip, shown, images=ok_images),
-                   export.file_name("media-monitor", "zip", **stem_filters), "application/zip", key="dl_zip")
+st.download_button("All charts, their data, the top table and the sentences (zip)",
+                   partial(zip_bytes, shown, top, f"top-{kind_word}", names=names, filters=filters, provenance=about,
+                           images=ok_images, path=store_path, version=version),
+                   about.file_name("media-monitor", "zip"), "application/zip", key="dl_zip")
+st.caption("The zip's README.txt and manifest.json list every file, what it holds and the filters behind it.")
 if not ok_images:
     st.caption(image_note)

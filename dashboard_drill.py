@@ -5,6 +5,7 @@ drill_name, drill_topic and drill_period); the sentences are read through the st
 """
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -12,9 +13,12 @@ import streamlit as st
 
 from dashboard_store import cached, topic_options
 from monitor.present import export, page
+from monitor.present.provenance import Provenance, describe
 from monitor.present.viewstate import KINDS
 from monitor.read import timeseries
 from monitor.read.filters import Filters
+
+PAGE_CAP = 200  # sentence cards drawn on the page; the CSV holds every one
 
 
 def drill_periods(*frames: pd.DataFrame) -> list[pd.Timestamp]:
@@ -46,8 +50,13 @@ def sentence_card(r: Any, name: str | None) -> str:
 
 
 def drill_down(pick: tuple[str, pd.Timestamp] | None, periods: list[pd.Timestamp], *, kind: str, names: list[str],
-               topic_names: list[str], filters: Filters, freq: str, path: str, version: int) -> None:
-    """Show the sentences behind a name, topic and period — chosen here or by clicking a chart point."""
+               topic_names: list[str], filters: Filters, freq: str, path: str, version: int,
+               provenance: Provenance | None = None) -> None:
+    """Show the sentences behind a name, topic and period — chosen here or by clicking a chart point.
+
+    The page shows the newest PAGE_CAP and says how many there are; the CSV holds every one, and its name
+    and view columns carry `provenance` (the view's filters) plus the drill-down's own choice.
+    """
     st.header("Sentences behind the numbers")
     follow_click(pick, periods, topic_names)
     c1, c2, c3 = st.columns(3)
@@ -62,12 +71,34 @@ def drill_down(pick: tuple[str, pd.Timestamp] | None, periods: list[pd.Timestamp
         return
     end = None if period is None else pd.Timestamp(period) + pd.tseries.frequencies.to_offset(
         {"D": "1D", "W": "7D", "M": "MS"}[freq])
-    rows = cached("sentences_behind", path, version, filters, name, topic, period, end, 200)
+    rows = cached("sentences_behind", path, version, filters, name, topic, period, end, PAGE_CAP)
     if rows.empty:
         st.info("No sentences match this choice.")
         return
-    st.caption(f"{len(rows)} sentence{'s' if len(rows) != 1 else ''}" + (" (first 200)" if len(rows) == 200 else ""))
+    total = len(rows) if len(rows) < PAGE_CAP else cached("sentences_behind_count", path, version, filters, name,
+                                                          topic, period, end)
+    st.caption(shown_note(len(rows), total))
     st.markdown("\n".join(sentence_card(r, name) for r in rows.itertuples()), unsafe_allow_html=True)
-    st.download_button("CSV", export.to_bytes(rows, "csv"),
-                       export.file_name("sentences", "csv", who=name, topic=topic, period=period), "text/csv",
-                       key="dl_sentences_csv")
+    about = (provenance or describe(filters)).with_fields(
+        {"sentences naming": name or "", "sentences hitting topic": topic or "",
+         f"{timeseries.FREQS[freq]} starting": period or ""})
+    # every sentence behind the choice, read when clicked (the page shows at most PAGE_CAP)
+    st.download_button(f"CSV (all {total:,})", partial(all_sentences_csv, path, version, filters, name, topic,
+                                                       period, end, about),
+                       about.file_name("sentences", "csv"), "text/csv", key="dl_sentences_csv",
+                       icon=":material/download:")
+
+
+def shown_note(shown: int, total: int) -> str:
+    """Return the caption over the cards: how many there are, and how many of them the page shows."""
+    plural = "s" if total != 1 else ""
+    if shown >= total:
+        return f"{total:,} sentence{plural}; the CSV holds the same."
+    return f"{shown:,} of {total:,} sentence{plural} shown (newest first); the CSV holds all {total:,}."
+
+
+def all_sentences_csv(path: str, version: int, filters: Filters, name: str | None, topic: str | None,
+                      start: pd.Timestamp | None, end: pd.Timestamp | None, about: Provenance) -> bytes:
+    """Return the CSV of every sentence behind the choice (no cap), with the filters in its view columns."""
+    rows = cached("sentences_behind", path, version, filters, name, topic, start, end, None)
+    return export.to_bytes(rows, "csv", about)

@@ -16,8 +16,9 @@ import streamlit as st
 
 from dashboard_store import cached, topic_options, watch_store
 from dashboard_upload import upload_box
-from monitor.present import viewstate
+from monitor.present import page, viewstate
 from monitor.present.viewstate import FREQ_LABELS, IMAGE_FORMATS, KINDS, View
+from monitor.read import search
 from monitor.read.filters import Filters
 
 TOP_N = 5
@@ -87,12 +88,14 @@ def sidebar(all_sources: list[str], days: tuple[pd.Timestamp, pd.Timestamp], pat
     """
     sb = st.sidebar
     sb.header("Filters")
+    query = query_box(sb)
     kind = sb.radio("Show", list(KINDS), format_func=KINDS.get, key="kind", horizontal=True, bind="query-params")
     (since, until), (day_from, day_to) = date_filter(sb, *days)
     sources = sb.multiselect("Outlets", all_sources, key="source", placeholder="All outlets", bind="query-params")
     all_copies = sb.toggle("Count every copy of a syndicated story", key="copies", bind="query-params",
                            help="Off: a wire story run by several outlets counts once (near-duplicates grouped).")
-    base = Filters(sources=tuple(sources), since=day_from, until=day_to, unique_stories=not all_copies)
+    base = Filters(sources=tuple(sources), since=day_from, until=day_to, unique_stories=not all_copies,
+                   query=query)
     # A bound multiselect drops, from its value and the URL, a topic that is no longer an option.
     topics = sb.multiselect("Topics", topic_options(base, path, version)["name"].tolist(), key="topic",
                             placeholder="All topics", bind="query-params")
@@ -107,8 +110,31 @@ def sidebar(all_sources: list[str], days: tuple[pd.Timestamp, pd.Timestamp], pat
     image_format = sb.radio("Camera button saves", list(IMAGE_FORMATS), format_func=str.upper, key="img",
                             horizontal=True, bind="query-params")
     view = View(kind, tuple(entities), tuple(topics), tuple(sources), since, until, freq, int(min_mentions),
-                normalised, smooth, image_format, all_copies)
+                normalised, smooth, image_format, all_copies, query)
     return view, f
+
+
+QUERY_HELP = ('Words, "exact phrases", immigra* (every word it begins), AND / OR / NOT in capitals, ( ), '
+              '"trump wall"~10 or trump NEAR/10 wall (within 10 words). Any case, any accent. '
+              "The README's *Searching the text* has more examples.")
+
+
+def query_box(sb) -> str:
+    """The text query box, kept in the URL as `q`; return the query to filter by.
+
+    A query that cannot be read is said under the box (where and why) and not applied: "" comes back, and
+    the caption under the headline figures says the page is unfiltered by text.
+    """
+    query = sb.text_input("Search the text", key="q", bind="query-params", help=QUERY_HELP,
+                          placeholder='"border wall" AND (trump OR biden)')
+    problem = search.check(query)
+    if problem:
+        st.session_state["_query_problem"] = problem
+        sb.error(f"This query cannot be read: {page.markdown_text(problem)}. Until it is fixed the page is "
+                 "not filtered by text.", icon=":material/search_off:")
+        return ""
+    st.session_state.pop("_query_problem", None)
+    return query.strip()
 
 
 def entity_picker(sb, kind: str, f: Filters, min_mentions: int, path: str, version: int) -> list[str]:

@@ -1,4 +1,4 @@
-"""The command line: `python -m monitor ingest | watch | export | info | migrate`.
+"""The command line: `python -m monitor ingest | watch | export | info | migrate | names`.
 
 Exit status (the README's table says the same):
   0    done: everything was ingested;
@@ -32,8 +32,10 @@ from typing import NoReturn
 
 import pandas as pd
 
+from monitor import search_index
 from monitor.ingest.fetch import Fetcher
 from monitor.ingest.fetch_types import FetchSettings
+from monitor.ingest.names_command import add_names, run_names
 from monitor.ingest.network import allow_hosts_from_env, parse_allow_entry
 from monitor.ingest.pipeline import IngestReport, ingest
 from monitor.ingest.runners import DaskError, WorkerError, dask_client, default_workers
@@ -43,7 +45,8 @@ from monitor.ingest.terminal import printable
 from monitor.ingest.topics import Taxonomy
 from monitor.ingest.watchlist import Watchlist, WatchlistError
 from monitor.present import export
-from monitor.read import aggregations, frames, timeseries
+from monitor.present.provenance import describe
+from monitor.read import aggregations, frames, search, timeseries
 from monitor.store import Store, StoreBusy, StoreError, default_path
 from monitor.tables import SCHEMA_VERSION
 
@@ -89,17 +92,21 @@ def _parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", parents=[common], help="write a frame as CSV, Parquet or JSON")
     exp.add_argument("what", choices=EXPORTS)
     exp.add_argument("--format", choices=export.FORMATS, default="csv")
-    exp.add_argument("-o", "--output", help="file to write (default: standard output)")
+    exp.add_argument("-o", "--output", help="file to write, or an existing folder to write a file named after the "
+                     "export, its filters and their hash (default: standard output)")
     exp.add_argument("--person", action="append", default=[], help="only this entity (any spelling); repeatable")
     exp.add_argument("--topic", action="append", default=[], help="only articles with this topic; repeatable")
     exp.add_argument("--source", action="append", default=[], help="only this outlet; repeatable")
     exp.add_argument("--since", type=_day, help="first day, YYYY-MM-DD")
     exp.add_argument("--until", type=_day, help="last day, YYYY-MM-DD")
+    exp.add_argument("--query", default="", help='only articles whose text matches this query: words, "phrases", '
+                     'immigra*, AND / OR / NOT, ( ), "trump wall"~10, trump NEAR/10 wall (README: Searching the text)')
     exp.add_argument("--freq", choices=sorted(timeseries.FREQS), default="D", help="timeline period")
     exp.add_argument("--all-copies", action="store_true",
                      help="timeline: count every copy of a syndicated story (default: each story once, as the "
                           "dashboard does); the other exports always list every copy")
     sub.add_parser("info", parents=[common], help="what the store holds")
+    add_names(sub, common)
     sub.add_parser("migrate", parents=[common],
                    help="bring a store made by an older monitor up to this one's schema (an ingest does it too)")
     return parser
@@ -268,9 +275,12 @@ def store_when_free(path: str | None, every: float, pause: Callable[[float], obj
 def _export(args: argparse.Namespace) -> int:
     if args.since and args.until and args.since > args.until:  # before the store is opened: a usage error
         raise UsageError(f"--since {args.since} is after --until {args.until}: the range holds no day")
+    problem = search.check(args.query)
+    if problem:  # before the store is opened, like the dates: a usage error, with where and why
+        raise UsageError(f"--query: {problem}")
     store = Store(args.store, read_only=True)
     f = frames.Filters(entities=tuple(args.person), topics=tuple(args.topic), sources=tuple(args.source),
-                        since=args.since, until=args.until)
+                        since=args.since, until=args.until, query=args.query)
     if args.what == "articles":
         frame = frames.articles(store, f)
     elif args.what == "mentions":
@@ -282,11 +292,24 @@ def _export(args: argparse.Namespace) -> int:
         frame = aggregations.timeline(store, replace(f, unique_stories=not args.all_copies), args.freq)
     data = export.to_bytes(frame, args.format)
     if args.output:
-        Path(args.output).write_bytes(data)
-        print(f"wrote {len(frame)} rows to {printable(args.output)}", file=sys.stderr)
+        target = _output_path(args, f)
+        target.write_bytes(data)
+        print(f"wrote {len(frame)} rows to {printable(str(target))}", file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)
     return EXIT_OK
+
+
+def _output_path(args: argparse.Namespace, f: frames.Filters) -> Path:
+    """Return the file an export writes: -o itself, or in a folder -o, a name that says what the file holds
+    (the export, its filters and their hash: the dashboard's names, so two different exports never clash)."""
+    out = Path(args.output)
+    if not out.is_dir():
+        return out
+    timeline = args.what == "timeline"
+    about = describe(replace(f, unique_stories=timeline and not args.all_copies), names=tuple(args.person),
+                     freq=args.freq if timeline else None)
+    return out / about.file_name(args.what, args.format)
 
 
 def _info(args: argparse.Namespace) -> int:
@@ -312,6 +335,9 @@ def _migrate(args: argparse.Namespace) -> int:
     done = (f"migrated from schema version {store.migrated_from} to {SCHEMA_VERSION}" if store.migrated_from
             else f"already at schema version {SCHEMA_VERSION}")
     print(f"store {printable(store.path)}: {done}")
+    indexed = search_index.sync(store)  # the full-text index of a store that has none yet (or is behind)
+    print(f"search index {printable(str(search_index.index_path(store)))}: "
+          + (f"{indexed:,} articles indexed" if indexed else "up to date"))
     return EXIT_OK
 
 
@@ -320,7 +346,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     never a traceback (but with MONITOR_DEBUG=1), never 1 (some inputs skipped) for an error."""
     try:
         args = _parser().parse_args(argv)  # a usage error exits 2 here (argparse's SystemExit)
-        commands = {"ingest": _ingest, "watch": _watch, "export": _export, "info": _info, "migrate": _migrate}
+        commands = {"ingest": _ingest, "watch": _watch, "export": _export, "info": _info, "migrate": _migrate,
+                    "names": run_names}
         return commands[args.command](args)
     except UsageError as exc:
         print(f"usage error: {printable(exc)}", file=sys.stderr)

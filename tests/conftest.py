@@ -84,6 +84,16 @@ def fiction_store(tmp_path_factory):
 CHROMIUM = "/usr/bin/chromium"
 
 
+@pytest.fixture(scope="module")
+def fiction_server(fiction_store):
+    """`streamlit run dashboard.py` on the fiction store, on a free loopback port, one per test module; stopped
+    afterwards. Its URL."""
+    from tests.servers import streamlit_server
+
+    with streamlit_server(fiction_store.path) as (url, _):
+        yield url
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Drive Debian's chromium (never a downloaded browser), headless, with no background traffic."""

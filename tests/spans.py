@@ -10,6 +10,7 @@ import pandas as pd
 from monitor.ingest.entities import Mention, build_entity_map, resolve_article
 from monitor.ingest.nlp import Entity, Sentence
 from monitor.ingest.watchlist import Watchlist
+from monitor.store import Store
 
 
 def sentence(text: str, *spans: tuple[str, str]) -> Sentence:
@@ -41,3 +42,25 @@ def people(sentences: list[Sentence], watchlist: Watchlist | None = None) -> set
 def mentions_of(sentences: list[Sentence], watchlist: Watchlist) -> list[Mention]:
     """Return the article's mentions, in order."""
     return resolve_article(sentences, watchlist)
+
+
+def store_with(articles, path: str = ":memory:") -> Store:
+    """Return a store at `path` (in memory by default) of `articles`: (article_id, date, source,
+    [(name, label), ...]), each name a sentence of its own and a mention the model found (not yet resolved)."""
+    store = Store(path)
+    rows, mentions, sentences = [], [], []
+    for aid, date, source, names in articles:
+        rows.append({"article_id": aid, "date": pd.Timestamp(date), "date_origin": "metadata", "source": source,
+                     "title": aid, "url": None, "path": aid, "n_sentences": len(names), "tone": 0.0, "topics": "",
+                     "language": "en", "text_origin": "full", "story_id": aid, "copies": 1, "is_copy": False,
+                     "signature": None, "text": "", "ingested_at": pd.Timestamp("2031-01-01")})
+        for sid, (name, label) in enumerate(names):
+            sentences.append((aid, sid, name, 0.0))
+            mentions.append((aid, sid, 0, len(name), name, name, label, "ner"))
+    store.write_batch({
+        "articles": pd.DataFrame(rows),
+        "sentences": pd.DataFrame(sentences, columns=["article_id", "sentence_id", "text", "tone"]),
+        "raw_mentions": pd.DataFrame(mentions, columns=["article_id", "sentence_id", "start_char", "end_char",
+                                                        "surface", "name", "label", "origin"]),
+    })
+    return store

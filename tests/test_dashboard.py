@@ -17,8 +17,9 @@ def figures(at) -> dict[str, dict]:
 
 
 def trace_names(at, title_start: str) -> set[str]:
+    """The names a chart draws, read from its points' click data (lines over time, or one period's bars)."""
     spec = next(s for t, s in figures(at).items() if t.startswith(title_start))
-    return {t.get("name") for t in spec["data"] if t.get("showlegend", True) is not False and t.get("name")}
+    return {row[0] for t in spec["data"] for row in t.get("customdata") or []}
 
 
 def test_loads_on_the_seed_with_every_chart(app, seed_store):

@@ -16,10 +16,10 @@ from tests.test_viewstate import OLD_LINKS
 APP = str(ROOT / "dashboard.py")
 FIRST, LAST = date(2021, 3, 1), date(2021, 3, 24)  # the fiction store's days
 DEFAULT = {"kind": "person", "entities": [], "topic": [], "source": [], "dates": (FIRST, LAST), "copies": False,
-           "min": 1, "freq": "auto", "norm": True, "smooth": 1, "img": "png"}
+           "min": 1, "freq": "auto", "norm": True, "smooth": 1, "img": "png", "q": ""}
 WIDGETS = {"kind": "radio", "entities": "multiselect", "topic": "multiselect", "source": "multiselect",
            "dates": "date_input", "copies": "toggle", "min": "number_input", "freq": "selectbox", "norm": "toggle",
-           "smooth": "slider", "img": "radio"}
+           "smooth": "slider", "img": "radio", "q": "text_input"}
 
 
 @pytest.fixture

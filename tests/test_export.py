@@ -1,6 +1,7 @@
 """Export bytes and file names."""
 import io
 import json
+import re
 
 import pandas as pd
 
@@ -23,15 +24,15 @@ def test_parquet_and_json_round_trip():
 
 
 def test_file_names_say_what_and_which_filter():
-    assert export.file_name("mentions", "csv", person=["Mara Velloso", "Tomas Brandt"], since="2031-05-01") == \
-        "mentions_mara-velloso-tomas-brandt_2031-05-01.csv"
-    assert export.file_name("Tone over time", "svg", topic=None) == "tone-over-time.svg"
+    # the readable part, then a hash of every filter (tests/test_export_provenance.py: distinct views, distinct names)
+    assert re.fullmatch(r"mentions_mara-velloso-tomas-brandt_2031-05-01_[0-9a-f]{10}\.csv", export.file_name(
+        "mentions", "csv", person=["Mara Velloso", "Tomas Brandt"], since="2031-05-01"))
+    assert re.fullmatch(r"tone-over-time_[0-9a-f]{10}\.svg", export.file_name("Tone over time", "svg", topic=None))
 
 
 # --- figures: HTML, PNG/SVG, zip -----------------------------------------------------------------
 
 import asyncio  # noqa: E402
-import re  # noqa: E402
 import threading  # noqa: E402 - figure tests below keep their imports together
 import xml.etree.ElementTree as ET  # noqa: E402
 import zipfile  # noqa: E402
@@ -233,8 +234,8 @@ def test_bundle_zip_members_and_contents(kaleido_browser):
     data = export.bundle_zip({"mentions": (small_figure(), small_frame()),
                               "tone": (small_figure("Tone"), small_frame())})
     archive = zipfile.ZipFile(io.BytesIO(data))
-    assert sorted(archive.namelist()) == sorted(
-        f"{stem}.{ext}" for stem in ("mentions", "tone") for ext in ("html", "csv", "png", "svg"))
+    assert sorted(archive.namelist()) == sorted(["README.txt", "manifest.json"] + [
+        f"{stem}.{ext}" for stem in ("mentions", "tone") for ext in ("html", "csv", "png", "svg")])
     back = pd.read_csv(io.BytesIO(archive.read("mentions.csv")))
     assert back["name"].tolist() == ["Mara Velloso"] * 2 and back["mentions"].tolist() == [3, 5]
     assert b"<title>Tone</title>" in archive.read("tone.html")
@@ -245,10 +246,11 @@ def test_bundle_zip_members_and_contents(kaleido_browser):
 def test_bundle_zip_without_browser_says_why(no_browser):
     data = export.bundle_zip({"mentions": (small_figure(), small_frame())})
     archive = zipfile.ZipFile(io.BytesIO(data))
-    assert sorted(archive.namelist()) == ["README.txt", "mentions.csv", "mentions.html"]
+    assert sorted(archive.namelist()) == ["README.txt", "manifest.json", "mentions.csv", "mentions.html"]
     assert "Chromium or Chrome" in archive.read("README.txt").decode()
 
 
 def test_bundle_zip_without_images_and_with_unsafe_stems():
     data = export.bundle_zip({"../tone over time": (small_figure(), small_frame())}, images=False)
-    assert sorted(zipfile.ZipFile(io.BytesIO(data)).namelist()) == ["tone-over-time.csv", "tone-over-time.html"]
+    assert sorted(zipfile.ZipFile(io.BytesIO(data)).namelist()) == [
+        "README.txt", "manifest.json", "tone-over-time.csv", "tone-over-time.html"]

@@ -33,7 +33,7 @@ def stage_of(path: Path) -> str | None:
     if parts[0] in ("ingest", "read", "present"):
         return parts[0]
     if parts[0] in ("store.py", "tables.py", "schema.py", "settings.py", "store_errors.py", "locking.py",
-                    "store_open.py", "derived.py"):
+                    "store_open.py", "derived.py", "search_index.py"):
         return "store"
     return None
 

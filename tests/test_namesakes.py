@@ -18,6 +18,7 @@ from monitor.ingest.namesakes import choose
 from monitor.ingest.pipeline import refresh_entities
 from monitor.ingest.watchlist import Watchlist
 from monitor.store import Store
+from tests.spans import store_with
 
 GIVEN = ["Dana", "Marcus", "Ines", "Tobias"]
 SURNAMES = ["Holt", "Quill", "Varga", "Okonkwo"]
@@ -191,27 +192,6 @@ def test_the_watchlist_overrides_the_parties_table():
 
 
 # ---- per article: the article's own namesake, then its month in its outlet, then its month ----------
-
-def store_with(articles) -> Store:
-    """Return an in-memory store of `articles`: (article_id, date, source, [(name, label), ...])."""
-    store = Store(":memory:")
-    rows, mentions, sentences = [], [], []
-    for aid, date, source, names in articles:
-        rows.append({"article_id": aid, "date": pd.Timestamp(date), "date_origin": "metadata", "source": source,
-                     "title": aid, "url": None, "path": aid, "n_sentences": len(names), "tone": 0.0, "topics": "",
-                     "language": "en", "text_origin": "full", "story_id": aid, "copies": 1, "is_copy": False,
-                     "signature": None, "text": "", "ingested_at": pd.Timestamp("2031-01-01")})
-        for sid, (name, label) in enumerate(names):
-            sentences.append((aid, sid, name, 0.0))
-            mentions.append((aid, sid, 0, len(name), name, name, label, "ner"))
-    store.write_batch({
-        "articles": pd.DataFrame(rows),
-        "sentences": pd.DataFrame(sentences, columns=["article_id", "sentence_id", "text", "tone"]),
-        "raw_mentions": pd.DataFrame(mentions, columns=["article_id", "sentence_id", "start_char", "end_char",
-                                                        "surface", "name", "label", "origin"]),
-    })
-    return store
-
 
 def lone_entities(store: Store, name: str) -> dict[str, str]:
     """Return article_id -> the entity its lone `name` mention is counted under."""

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from monitor import search_index
 from monitor.ingest import dedupe
 from monitor.ingest.entity_map import Resolution, resolve_names
 from monitor.ingest.fetch import Fetcher
@@ -264,6 +265,9 @@ def ingest(store: Store, paths: Iterable[str | Path | WebInput], *, mapping: Map
     if store.stories_stale():
         refresh_stories(store)
     refresh_entities(store, watchlist)
+    # The full-text index: the new articles only; an ingest killed before this leaves it behind the
+    # store's version, and the next ingest or search catches up (monitor/search_index.py).
+    search_index.sync(store)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -11,6 +11,7 @@ import concurrent.futures
 import contextlib
 import html
 import io
+import json
 import os
 import re
 import shutil
@@ -22,10 +23,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
+from monitor.present.provenance import Provenance, file_name, slug
+
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
 FORMATS = ("csv", "parquet", "json")
+__all__ = ["FORMATS", "Provenance", "bundle_zip", "figure_html", "figure_image", "file_name", "neutralise", "slug",
+           "to_bytes"]
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -41,34 +46,49 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_bytes(frame: pd.DataFrame, fmt: str = "csv") -> bytes:
-    """Return the frame encoded as CSV (UTF-8, formulas neutralised), Parquet or JSON records."""
+# Columns added to a CSV that says what it holds: the first line stays the header, so a spreadsheet, pandas or
+# csv.DictReader opens the file unchanged (a comment or note line above the header breaks them all), and each
+# row keeps its provenance when it is sorted, filtered or pasted elsewhere. Parquet keeps the same in its
+# key-value metadata, JSON in a top-level object.
+VIEW_COLUMNS = ("view_filters", "view_id")
+PARQUET_KEY = "media_monitor"  # pd.read_parquet(...).attrs[PARQUET_KEY]: {"filters", "view_id"}
+
+
+def to_bytes(frame: pd.DataFrame, fmt: str = "csv", provenance: Provenance | None = None) -> bytes:
+    """Return the frame encoded as CSV (UTF-8, formulas neutralised), Parquet or JSON records.
+
+    With a `provenance`, the file says which filters made it: CSV gains the VIEW_COLUMNS (the settings on
+    one line and their view_id) on every row; Parquet carries them in its metadata (read back as
+    ``attrs[PARQUET_KEY]``); JSON becomes {"filters": {...}, "view_id": ..., "rows": [...]}.
+    """
     if fmt == "csv":
+        if provenance is not None:
+            frame = frame.assign(view_filters=pd.Series(provenance.text(), index=frame.index, dtype="string"),
+                                 view_id=pd.Series(provenance.view_id, index=frame.index, dtype="string"))
         return neutralise(frame).to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%S").encode("utf-8")
     if fmt == "parquet":
-        buffer = io.BytesIO()
-        frame.to_parquet(buffer, index=False)
-        return buffer.getvalue()
+        return _parquet(frame, provenance)
     if fmt == "json":
-        return frame.to_json(orient="records", date_format="iso", force_ascii=False, indent=1).encode("utf-8")
+        rows = frame.to_json(orient="records", date_format="iso", force_ascii=False, indent=1)
+        if provenance is None:
+            return rows.encode("utf-8")
+        head = {"filters": provenance.as_dict(), "view_id": provenance.view_id}
+        return json.dumps({**head, "rows": json.loads(rows)}, ensure_ascii=False, indent=1).encode("utf-8")
     raise ValueError(f"format must be one of {FORMATS}, not {fmt!r}")
 
 
-def slug(text: str) -> str:
-    """Return a file-name-safe, lower-case version of a label ("Donald Trump" -> "donald-trump")."""
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:60] or "all"
+def _parquet(frame: pd.DataFrame, provenance: Provenance | None) -> bytes:
+    """Return the frame as Parquet; with a provenance, its settings in the file's key-value metadata.
 
-
-def file_name(what: str, fmt: str, **filters: object) -> str:
-    """Return a file name naming the content and the filters, e.g. "mentions_donald-trump_2024-08.csv"."""
-    parts = [slug(what)]
-    for value in filters.values():
-        if value in (None, "", (), []):
-            continue
-        if isinstance(value, (list, tuple)):
-            value = "+".join(str(v) for v in value)
-        parts.append(slug(str(value)))
-    return "_".join(parts) + f".{fmt}"
+    Kept as the frame's attrs, which pandas writes into the file's "pandas" metadata and read_parquet gives
+    back as ``frame.attrs[PARQUET_KEY]`` (other readers see it in the schema's key-value metadata).
+    """
+    buffer = io.BytesIO()
+    if provenance is not None:
+        frame = frame.copy()
+        frame.attrs[PARQUET_KEY] = {"filters": provenance.as_dict(), "view_id": provenance.view_id}
+    frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()
 
 
 # --- figures ---------------------------------------------------------------------------------
@@ -89,11 +109,36 @@ class ImageExportError(RuntimeError):
     """A PNG/SVG could not be rendered on the server; the message says what the user can do."""
 
 
-def figure_html(fig: go.Figure, *, title: str | None = None, config: Mapping | None = None) -> bytes:
+_NOTE_WIDTH = 130  # characters per line of the filters under a chart's title (fits a 1000 px image)
+_NOTE_LINE_PX = 17
+
+
+def labelled(fig: go.Figure, provenance: Provenance) -> go.Figure:
+    """Return a copy of the figure whose subtitle also states the filters behind it (for files, not the page).
+
+    The top margin grows by a line per line of filters, so they never cover the plot or its legend.
+    """
+    import textwrap
+
+    out = type(fig)(fig)  # a copy: the page's own figure keeps its look
+    note = textwrap.wrap(provenance.text(), _NOTE_WIDTH, break_long_words=True)
+    # plotly reads tags and entities in labels: escape the data (names, outlets, the query), join with <br>
+    lines = [html.escape(line, quote=False) for line in note]
+    old = out.layout.title.subtitle.text
+    out.update_layout(title_subtitle_text="<br>".join(([old] if old else []) + lines),
+                      margin_t=(out.layout.margin.t or 80) + _NOTE_LINE_PX * len(lines))
+    return out
+
+
+def figure_html(fig: go.Figure, *, title: str | None = None, config: Mapping | None = None,
+                provenance: Provenance | None = None) -> bytes:
     """Return a standalone UTF-8 HTML page of the figure with plotly.js embedded (works offline).
 
-    The page's <title> is `title`, else the figure's own title (tags stripped), else "Chart".
+    The page's <title> is `title`, else the figure's own title (tags stripped), else "Chart". With a
+    `provenance`, the chart's subtitle states the filters, and so does the page's description.
     """
+    if provenance is not None:
+        fig = labelled(fig, provenance)
     page = fig.to_html(include_plotlyjs=True, full_html=True,
                        config=dict(config) if config is not None else {"displaylogo": False})
     plain = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fig.layout.title.text or "")).strip()
@@ -101,7 +146,11 @@ def figure_html(fig: go.Figure, *, title: str | None = None, config: Mapping | N
     # after the charset declaration, which browsers look for in the page's first bytes
     charset = '<meta charset="utf-8" />'
     anchor = charset if charset in page else "<head>"
-    page = page.replace(anchor, f"{anchor}\n    <title>{html.escape(name)}</title>", 1)
+    head = f"<title>{html.escape(name)}</title>"
+    if provenance is not None:
+        head += (f'\n    <meta name="description" content="{html.escape(provenance.text())}" />'
+                 f'\n    <meta name="media-monitor-view-id" content="{provenance.view_id}" />')
+    page = page.replace(anchor, f"{anchor}\n    {head}", 1)
     return page.encode("utf-8")
 
 
@@ -133,20 +182,25 @@ def image_export_available() -> tuple[bool, str]:
 
 
 def figure_image(fig: go.Figure, fmt: str, *, width: int | None = None, height: int | None = None,
-                 scale: float | None = None) -> bytes:
+                 scale: float | None = None, provenance: Provenance | None = None) -> bytes:
     """Return the figure as PNG or SVG bytes, rendered by kaleido in a headless Chromium.
 
     PNG defaults to scale 2 (like the camera button), SVG to 1. One browser is kept running per
     process, so after the first export (~2.5 s) each takes a fraction of a second.
-    Raises ImageExportError with a note for the user when no browser is available or rendering fails.
+    With a `provenance`, the subtitle states the filters (labelled). Raises ImageExportError with a note
+    for the user when no browser is available or rendering fails.
     """
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"image format must be one of {IMAGE_FORMATS}, not {fmt!r}")
+    top = fig.layout.margin.t or 80
+    if provenance is not None:
+        fig = labelled(fig, provenance)
+    grown = 0 if height else (fig.layout.margin.t or 80) - top  # the filters' lines add height, not squeeze
     available, note = image_export_available()
     if not available:
         raise ImageExportError(note)
     opts = {"format": fmt, "width": width or fig.layout.width or 1000,
-            "height": height or fig.layout.height or 500, "scale": scale or (2 if fmt == "png" else 1)}
+            "height": (height or fig.layout.height or 500) + grown, "scale": scale or (2 if fmt == "png" else 1)}
     try:
         renderer = _get_renderer(note)
     except Exception as exc:
@@ -278,32 +332,81 @@ def _reason(exc: BaseException) -> str:
     return str(exc.args[0] if exc.args else type(exc).__name__).rstrip(".")
 
 
-def bundle_zip(items: Mapping[str, tuple[go.Figure, pd.DataFrame]], *, images: bool = True) -> bytes:
-    """Return one zip holding, per chart stem, <stem>.html and <stem>.csv (its data), and, when
-    `images` is true and a browser is available, <stem>.png and <stem>.svg.
+def bundle_zip(items: Mapping[str, tuple[go.Figure, pd.DataFrame]], *, images: bool = True,
+               provenance: Provenance | None = None, tables: Mapping[str, tuple[pd.DataFrame, str]] | None = None,
+               about: Mapping[str, str] | None = None) -> bytes:
+    """Return one zip holding, per chart stem, <stem>.html and <stem>.csv (its data), and, when `images` is
+    true and a browser is available, <stem>.png and <stem>.svg; per `tables` stem (frame, what it holds),
+    <stem>.csv; and manifest.json plus README.txt listing every file, what it holds and the filters.
 
-    When images were asked for but cannot be made, README.txt in the zip says why.
+    `about` says what each chart shows (default: its title). With a `provenance`, every CSV carries the
+    view's columns, and every chart its filters under the title. When images were asked for but cannot be
+    made, README.txt says why.
     """
-    stems = {_zip_stem(stem): pair for stem, pair in items.items()}
-    if len(stems) != len(items):
-        raise ValueError(f"chart stems collide once made file-safe: {list(items)}")
+    charts = {_zip_stem(stem): pair for stem, pair in items.items()}
+    extra = {_zip_stem(stem): pair for stem, pair in (tables or {}).items()}
+    if len(charts) != len(items) or len(extra) != len(tables or {}) or set(charts) & set(extra):
+        raise ValueError(f"file stems collide once made file-safe: {list(items)} {list(tables or {})}")
     available, note = image_export_available() if images else (False, "")
+    listing: list[dict[str, Any]] = []
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-        for stem, (fig, frame) in stems.items():
-            archive.writestr(f"{stem}.html", figure_html(fig))
-            archive.writestr(f"{stem}.csv", to_bytes(frame, "csv"))
+        def put(name: str, data: bytes, holds: str, frame: pd.DataFrame | None = None) -> None:
+            archive.writestr(name, data)
+            listing.append({"file": name, "holds": holds, **_shape(frame)})
+
+        for stem, (fig, frame) in charts.items():
+            what = (about or {}).get(stem) or _plain_title(fig) or stem
+            put(f"{stem}.html", figure_html(fig, provenance=provenance), f"chart: {what} (interactive, offline)")
+            put(f"{stem}.csv", to_bytes(frame, "csv", provenance), f"the data behind the chart: {what}", frame)
             if available:
                 try:
                     for fmt in IMAGE_FORMATS:
-                        archive.writestr(f"{stem}.{fmt}", figure_image(fig, fmt))
+                        put(f"{stem}.{fmt}", figure_image(fig, fmt, provenance=provenance),
+                            f"chart: {what} ({fmt.upper()} image)")
                 except ImageExportError as exc:  # keep what was made; say why the rest is missing
                     available, note = False, str(exc)
-        if images and not available:
-            archive.writestr("README.txt", f"PNG and SVG images are not included: {note}\n"
-                                           "Each .html file is the interactive chart; open it in a "
-                                           "browser and use its camera button to save an image.\n")
+        for stem, (frame, holds) in extra.items():
+            put(f"{stem}.csv", to_bytes(frame, "csv", provenance), holds, frame)
+        missing = note if images and not available else None
+        _write_manifest(archive, listing, provenance, missing)
     return buffer.getvalue()
+
+
+def _shape(frame: pd.DataFrame | None) -> dict[str, Any]:
+    """Return {"rows", "columns"} of a frame written to the zip; {} for a file that is no table."""
+    return {} if frame is None else {"rows": len(frame), "columns": [str(c) for c in frame.columns]}
+
+
+def _plain_title(fig: go.Figure) -> str:
+    """Return the figure's title with tags removed and entities decoded."""
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fig.layout.title.text or "")).strip())
+
+
+def _write_manifest(archive: zipfile.ZipFile, listing: list[dict[str, Any]], provenance: Provenance | None,
+                    missing_images: str | None) -> None:
+    """Add manifest.json (for programs) and README.txt (for people): the filters and every file with what it holds."""
+    from datetime import UTC, datetime
+
+    own = [{"file": "README.txt", "holds": "this list, for people"},
+           {"file": "manifest.json", "holds": "this list, for programs"}]
+    files = own + listing
+    manifest = {"made_by": "media monitor", "created": datetime.now(UTC).isoformat(timespec="seconds"),
+                "filters": provenance.as_dict() if provenance else {},
+                "view_id": provenance.view_id if provenance else None,
+                "images_missing_because": missing_images, "files": files}
+    archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+    lines = ["Media monitor download", "", "Filters behind every file:"]
+    lines += [f"  {line}" for line in (provenance.lines() if provenance else ["(not recorded)"])]
+    if provenance:
+        lines.append(f"  view id: {provenance.view_id} (also in each CSV's view_id column)")
+    lines += ["", "Files:"]
+    lines += [f"  {f['file']}: {f['holds']}" + (f" ({f['rows']:,} rows)" if "rows" in f else "") for f in files]
+    if missing_images is not None:
+        lines += ["", f"PNG and SVG images are not included: {missing_images}",
+                  "Each .html file is the interactive chart; open it in a browser and use its camera button "
+                  "to save an image."]
+    archive.writestr("README.txt", "\n".join(lines) + "\n")
 
 
 def _zip_stem(stem: str) -> str:

@@ -23,7 +23,7 @@ FREQ_LABELS = {"auto": "Automatic", "D": "Day", "W": "Week", "M": "Month"}
 IMAGE_FORMATS = ("png", "svg")
 
 # Parameters of the widgets bound to the URL: each is the widget's key.
-BOUND = ("kind", "topic", "source", "copies", "min", "freq", "norm", "smooth", "img")
+BOUND = ("q", "kind", "topic", "source", "copies", "min", "freq", "norm", "smooth", "img")
 # Parameters the dashboard writes itself.
 BY_HAND = ("entity", "from", "to")
 # Old value -> the label the bound widget reads now, per parameter.
@@ -54,6 +54,7 @@ class View:
     smooth: int = 1
     image_format: str = "png"
     all_copies: bool = False
+    query: str = ""  # the text query as applied ("" when none, or when the one typed cannot be read)
 
 
 def upgrade(params: Mapping[str, Sequence[str]]) -> dict[str, list[str]] | None:

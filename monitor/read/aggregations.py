@@ -14,7 +14,7 @@ import pandas as pd
 
 from monitor import schema
 from monitor.read.filters import Filters, article_scope, where_clause
-from monitor.read.timeseries import trunc_unit
+from monitor.read.timeseries import period_range, trunc_unit
 from monitor.schema import MATRIX, SENTENCES_SHOWN, SERIES, TIMELINE, TOP
 from monitor.store import Store
 
@@ -50,18 +50,39 @@ def period_totals(store: Store, f: Filters, freq: str) -> pd.DataFrame:
         f"FROM articles a WHERE {where} AND a.date IS NOT NULL GROUP BY period", params)
 
 
-def _finish_series(raw: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
-    """Add the normalised share and the 95% tone interval to per-period counts."""
-    if raw.empty:
+def finish_series(raw: pd.DataFrame, totals: pd.DataFrame, freq: str, names: list[str] | None = None) -> pd.DataFrame:
+    """Return SERIES: every name x every period of the span, with the normalised share and the 95% tone interval.
+
+    A period in which a name is not mentioned is a row of zeros (tone NaN: there is no tone to average), so a
+    line drops to zero rather than bridging the gap and a spreadsheet's average over the rows is right. The
+    span runs from the first to the last period holding an article under the filters; `names` (when given)
+    get rows even when never mentioned. A period with no article at all has share NaN (0 of 0 is not 0%).
+    """
+    if raw.empty and not names:
         return schema.empty(SERIES)
-    out = raw.merge(totals, on="period", how="left")
+    filled = _zero_filled(raw, totals, freq, names)
+    out = filled.merge(totals, on="period", how="left")
     out["total_articles"] = out["total_articles"].fillna(out["articles"]).astype("int64")
-    out["share"] = out["articles"] / out["total_articles"].clip(lower=1)
-    half = 1.96 * out["sd"].fillna(0.0) / np.sqrt(out["mentions"])
+    out["share"] = (out["articles"] / out["total_articles"]).where(out["total_articles"] > 0)
+    half = 1.96 * out["sd"].fillna(0.0) / np.sqrt(out["mentions"].where(out["mentions"] > 0))
     out["tone_low"] = (out["tone"] - half).clip(lower=-1.0)
     out["tone_high"] = (out["tone"] + half).clip(upper=1.0)
     out["tone_smooth"] = out["tone"]
     return schema.conform(out.sort_values(["name", "period"]), SERIES, "series")
+
+
+def _zero_filled(raw: pd.DataFrame, totals: pd.DataFrame, freq: str, names: list[str] | None) -> pd.DataFrame:
+    """Return RAW with a row of zero mentions and articles for each (name, period) it lacks in the span."""
+    raw = raw.assign(period=pd.to_datetime(raw["period"]))
+    known = pd.concat([raw["period"], pd.to_datetime(totals["period"])]).dropna()
+    if known.empty:
+        return raw
+    periods = period_range(known.min(), known.max(), freq)
+    every = list(dict.fromkeys([*(names or []), *raw["name"].dropna().astype(str)]))
+    grid = pd.MultiIndex.from_product([every, periods], names=["name", "period"])
+    out = raw.set_index(["name", "period"]).reindex(grid).reset_index()
+    out[["mentions", "articles"]] = out[["mentions", "articles"]].fillna(0).astype("int64")
+    return out
 
 
 def entity_series(store: Store, f: Filters, freq: str, names: list[str] | None,
@@ -81,7 +102,7 @@ def entity_series(store: Store, f: Filters, freq: str, names: list[str] | None,
         "count(DISTINCT m.article_id) AS articles, avg(m.tone) AS tone, stddev_samp(m.tone) AS sd "
         f"FROM mentions m WHERE {where} AND {clause} AND m.date IS NOT NULL GROUP BY period, name",
         params + names_params)
-    return _finish_series(raw, period_totals(store, f, freq) if totals is None else totals)
+    return finish_series(raw, period_totals(store, f, freq) if totals is None else totals, freq, names)
 
 
 def timeline(store: Store, f: Filters, freq: str) -> pd.DataFrame:
@@ -110,12 +131,18 @@ def topic_series(store: Store, f: Filters, freq: str, topics: list[str],
         "count(DISTINCT t.article_id) AS articles, avg(t.tone) AS tone, stddev_samp(t.tone) AS sd "
         f"FROM topic_mentions t WHERE {where} AND {clause} AND t.date IS NOT NULL GROUP BY period, name",
         params + topic_params)
-    return _finish_series(raw, period_totals(store, replace(f, entities=()), freq) if totals is None else totals)
+    totals = period_totals(store, replace(f, entities=()), freq) if totals is None else totals
+    return finish_series(raw, totals, freq, topics)
 
 
 def top_entities(store: Store, f: Filters, entity_type: str, names: list[str] | None = None,
                  limit: int = 15, min_mentions: int = 1) -> pd.DataFrame:
-    """Return TOP: the most mentioned entities of a type (or just `names`) with tone and share of voice."""
+    """Return TOP: the most mentioned entities of a type (or just `names`) with tone and share of voice.
+
+    share_of_voice has one definition wherever it is shown: the entity's mentions as a share of ALL mentions
+    of entities of this type under the filters (every one of them, however rarely named), so it does not
+    change with which names, how many, or what minimum a view asks for.
+    """
     return _with_voice(_entity_rows(store, f, entity_type, names, limit, min_mentions))
 
 
@@ -123,46 +150,57 @@ def entity_table(store: Store, f: Filters, entity_type: str, min_mentions: int =
     """Return TOP for every entity of a type with at least `min_mentions` mentions, most mentioned first.
 
     One query for the people picker's ranking (`name`, `mentions`) and the top table (`top_of`),
-    which would each scan the mentions; share_of_voice is among all rows.
+    which would each scan the mentions; share_of_voice as top_entities defines it.
     """
     return _with_voice(_entity_rows(store, f, entity_type, None, None, min_mentions))
 
 
 def top_of(table: pd.DataFrame, limit: int = 15) -> pd.DataFrame:
     """Return TOP for the first `limit` rows of an entity_table: top_entities(..., None, limit, min_mentions)."""
-    return _with_voice(table.head(limit))
+    return schema.conform(table.head(limit), TOP, "top")
+
+
+def all_mentions(table: pd.DataFrame) -> int:
+    """Return the denominator of a TOP frame's share_of_voice: all mentions of the type under its filters.
+
+    Every row's mentions / share_of_voice is that one number (0 for an empty frame).
+    """
+    rows = table[table["share_of_voice"] > 0]
+    return 0 if rows.empty else round(float(rows["mentions"].iloc[0] / rows["share_of_voice"].iloc[0]))
 
 
 def _entity_rows(store: Store, f: Filters, entity_type: str, names: list[str] | None,
                  limit: int | None, min_mentions: int) -> pd.DataFrame:
-    """Return the TOP columns but share_of_voice, most mentioned first (ties A-Z), at most `limit` rows."""
+    """Return the TOP columns, `all_mentions` for share_of_voice, most mentioned first (ties A-Z), <= `limit` rows.
+
+    `all_mentions` is summed over every entity of the type before the names and the minimum are applied.
+    """
     where, params = where_clause(store, replace(f, entities=(), entity_types=(entity_type,)), "m", True)
-    extra, extra_params = _in("m.entity", names) if names else ("TRUE", [])
+    extra, extra_params = _in("name", names) if names else ("TRUE", [])
     return store.query(
-        "SELECT entity AS name, count(*) AS mentions, count(DISTINCT article_id) AS articles, avg(tone) AS tone, "
-        "avg(CASE WHEN tone >= 0.05 THEN 1.0 ELSE 0.0 END) AS positive, "
-        "avg(CASE WHEN tone <= -0.05 THEN 1.0 ELSE 0.0 END) AS negative "
-        f"FROM mentions m WHERE {where} AND {extra} GROUP BY entity HAVING count(*) >= ? "
+        "SELECT * FROM (SELECT entity AS name, count(*) AS mentions, count(DISTINCT article_id) AS articles, "
+        "avg(tone) AS tone, avg(CASE WHEN tone >= 0.05 THEN 1.0 ELSE 0.0 END) AS positive, "
+        "avg(CASE WHEN tone <= -0.05 THEN 1.0 ELSE 0.0 END) AS negative, sum(count(*)) OVER () AS all_mentions "
+        f"FROM mentions m WHERE {where} GROUP BY entity) WHERE mentions >= ? AND {extra} "
         f"ORDER BY mentions DESC, name{'' if limit is None else ' LIMIT ?'}",
-        params + extra_params + [min_mentions] + ([] if limit is None else [limit]))
+        params + [min_mentions] + extra_params + ([] if limit is None else [limit]))
 
 
 def _with_voice(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return TOP: the rows with share_of_voice, each one's mentions as a share of all of theirs."""
-    frame = frame.assign(share_of_voice=frame["mentions"] / max(int(frame["mentions"].sum()), 1))
+    """Return TOP: the rows with share_of_voice, each one's mentions as a share of all mentions of the type."""
+    frame = frame.assign(share_of_voice=frame["mentions"] / frame["all_mentions"].astype("float64").clip(lower=1))
     return schema.conform(frame, TOP, "top")
 
 
 def voice_from_top(top: pd.DataFrame, names: list[str]) -> pd.DataFrame | None:
-    """Return TOP for just `names`, share of voice among them, taken from a larger TOP; None when one is missing.
+    """Return TOP for just `names`, taken from a larger TOP; None when one is missing.
 
-    TOP rows do not depend on which other names were asked for, so the share-of-voice chart
-    of the names from the top list needs no query of its own.
+    A TOP row (its share of voice too) does not depend on which other names were asked for, so the
+    share-of-voice chart of names from the top list needs no query of its own.
     """
     rows = top[top["name"].isin(names)]
     if len(rows) != len(set(names)):
         return None
-    rows = rows.assign(share_of_voice=rows["mentions"] / max(int(rows["mentions"].sum()), 1))
     return schema.conform(rows, TOP, "top")
 
 
@@ -183,13 +221,30 @@ def entity_topic_matrix(store: Store, f: Filters, names: list[str]) -> pd.DataFr
 
 def sentences_behind(store: Store, f: Filters, name: str | None = None, topic: str | None = None,
                      start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,
-                     limit: int = 200) -> pd.DataFrame:
-    """Return the sentences behind a point: those mentioning `name` and/or hitting `topic` in [start, end).
+                     limit: int | None = 200) -> pd.DataFrame:
+    """Return the sentences behind a point: those mentioning `name` and/or hitting `topic` in [start, end),
+    newest first, at most `limit` (None: every one; sentences_behind_count says how many there are).
 
     `surfaces` lists how the entity is written in the sentence ("; "-joined, for highlighting);
     `keywords` the topic keywords that matched. `tone` is the tone toward `name` (its first mention in the
     sentence, as in `mentions`) when a name is given, else the sentence's; `sentence_tone` the sentence's.
     """
+    sql, params = _sentences_sql(store, f, name, topic, start, end)
+    frame = store.query(sql + " ORDER BY a.date DESC, s.article_id, s.sentence_id"
+                        + ("" if limit is None else " LIMIT ?"), params + ([] if limit is None else [limit]))
+    return schema.conform(frame, SENTENCES_SHOWN, "sentences_shown")
+
+
+def sentences_behind_count(store: Store, f: Filters, name: str | None = None, topic: str | None = None,
+                           start: pd.Timestamp | None = None, end: pd.Timestamp | None = None) -> int:
+    """Return how many sentences sentences_behind would return without a limit."""
+    sql, params = _sentences_sql(store, f, name, topic, start, end)
+    return int(store.query(f"SELECT count(*) AS n FROM ({sql})", params)["n"].iloc[0])
+
+
+def _sentences_sql(store: Store, f: Filters, name: str | None, topic: str | None,
+                   start: pd.Timestamp | None, end: pd.Timestamp | None) -> tuple[str, list]:
+    """Return the SELECT (no order, no limit) of sentences_behind and its parameters."""
     where, params = article_scope(store, replace(f, entities=(), entity_types=()), "a")
     joins, conditions = [], []
     if name:
@@ -209,14 +264,12 @@ def sentences_behind(store: Store, f: Filters, name: str | None = None, topic: s
     if end is not None:
         conditions.append("a.date < ?")
         params.append(pd.Timestamp(end).to_pydatetime())
-    frame = store.query(
+    return (
         f"SELECT a.date, a.source, a.title, a.url, s.article_id, s.sentence_id, s.text, "
         f"{'m.tone' if name else 's.tone'} AS tone, s.tone AS sentence_tone, a.copies, "
         f"{'m.surfaces' if name else 'NULL'} AS surfaces, {'t.keywords' if topic else 'NULL'} AS keywords "
         f"FROM sentences s JOIN articles a USING (article_id) {' '.join(joins)} "
-        f"WHERE {where} {''.join(' AND ' + c for c in conditions)} "
-        "ORDER BY a.date DESC, s.article_id, s.sentence_id LIMIT ?", [*params, limit])
-    return schema.conform(frame, SENTENCES_SHOWN, "sentences_shown")
+        f"WHERE {where} {''.join(' AND ' + c for c in conditions)}", params)
 
 
 def language_counts(store: Store, f: Filters) -> pd.DataFrame:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from monitor.ingest.names import name_key
+from monitor.read import search
 from monitor.store import Store
 
 
@@ -21,6 +22,7 @@ class Filters:
     since: date | datetime | None = None  # inclusive
     until: date | datetime | None = None  # inclusive (the whole day)
     unique_stories: bool = False          # True: each near-duplicate story once (its first copy)
+    query: str = ""                       # a text query (monitor/read/query.py): only the articles it matches
 
 
 def resolve_entity(store: Store, name: str) -> str | None:
@@ -55,6 +57,13 @@ def where_clause(store: Store, f: Filters, alias: str, with_entity: bool) -> tup
         params.append((pd.Timestamp(f.until).normalize() + pd.Timedelta(days=1)).to_pydatetime())
     if f.unique_stories:
         clauses.append(f"NOT {alias}.is_copy")
+    if f.query.strip():
+        # The ids the full-text index matched (a QueryError for an unreadable query): every frame and
+        # aggregation builds on this clause, so all of the page follows the query.
+        match = search.article_ids(store, f.query)
+        if match is not None:
+            clauses.append(f"{alias}.article_id {'NOT ' * match.inverted}IN (SELECT unnest(?::VARCHAR[]))")
+            params.append(list(match.ids))
     if f.sources:
         clauses.append(f"{alias}.source IN ({', '.join('?' * len(f.sources))})")
         params.extend(f.sources)
