@@ -145,6 +145,38 @@ def wait_until(page: Any, attempt: Callable[[float], object], what: str, timeout
                 pytest.fail(f"{what}: not within {timeout / 1000:.0f} s ({exc})", pytrace=False)
 
 
+@dataclass(frozen=True)
+class Downloaded:
+    """The file a click made the browser download (`value`, as Playwright's `expect_download` gives it)."""
+
+    value: Any
+
+
+def expect_download(page: Any, click: Callable[[], object], what: str = "the download",
+                    timeout: float = WAIT_MS) -> Downloaded:
+    """Click (``click()``) until the browser downloads a file, and return it.
+
+    A download button whose bytes are made on click asks the server for them; a click that lands while the
+    page is rerunning can start nothing (the button is drawn anew), which a loaded machine makes likely. So
+    the click is repeated every 20 s until a file comes (a second copy of the same file is harmless); a live
+    server that never sends one fails after ``timeout`` ms, a dead one at once with its log.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        check_server_of(page)
+        left_ms = (deadline - time.monotonic()) * 1000
+        try:
+            with page.expect_download(timeout=max(1.0, min(left_ms, 20_000.0))) as info:
+                click()
+            return Downloaded(info.value)
+        except PlaywrightTimeoutError as exc:
+            if time.monotonic() >= deadline:
+                check_server_of(page)
+                pytest.fail(f"{what}: no file within {timeout / 1000:.0f} s ({exc})", pytrace=False)
+
+
 def wait_for_idle(page: Any, timeout: float = WAIT_MS) -> None:
     """Wait until Streamlit's script is not running (and has run at least once since the page loaded).
 

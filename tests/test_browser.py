@@ -5,7 +5,15 @@ import re
 
 import pytest
 
-from tests.servers import WAIT_MS, open_dashboard, streamlit_server, wait_for_idle, wait_until, wait_visible
+from tests.servers import (
+    WAIT_MS,
+    expect_download,
+    open_dashboard,
+    streamlit_server,
+    wait_for_idle,
+    wait_until,
+    wait_visible,
+)
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
@@ -63,8 +71,7 @@ def test_filter_by_person_screenshot_and_downloads(dashboard, tmp_path):
     page.screenshot(path=str(shot), full_page=True)
     assert shot.read_bytes().startswith(PNG)
 
-    with page.expect_download() as info:
-        button(page, "dl_person_mentions_csv").click()
+    info = expect_download(page, lambda: button(page, "dl_person_mentions_csv").click())
     csv_path = tmp_path / "mentions.csv"
     info.value.save_as(csv_path)
     assert info.value.suggested_filename.startswith("person-mentions_donald-trump")
@@ -73,8 +80,7 @@ def test_filter_by_person_screenshot_and_downloads(dashboard, tmp_path):
 
     chart = page.get_by_test_id("stPlotlyChart").first
     chart.hover()
-    with page.expect_download() as info:
-        chart.get_by_role("button", name="Download plot as a PNG").click()
+    info = expect_download(page, lambda: chart.get_by_role("button", name="Download plot as a PNG").click())
     assert re.fullmatch(r"person-mentions_donald-trump_.*_[0-9a-f]{10}\.png", info.value.suggested_filename)
     png = tmp_path / "modebar.png"
     info.value.save_as(png)
@@ -83,13 +89,11 @@ def test_filter_by_person_screenshot_and_downloads(dashboard, tmp_path):
 
 def test_server_side_png_and_offline_html(dashboard, tmp_path):
     page = dashboard
-    with page.expect_download() as info:
-        button(page, "dl_person_tone_png").click()
+    info = expect_download(page, lambda: button(page, "dl_person_tone_png").click())
     target = tmp_path / "tone.png"
     info.value.save_as(target)
     assert target.read_bytes().startswith(PNG)
-    with page.expect_download() as info:
-        button(page, "dl_person_tone_html").click()
+    info = expect_download(page, lambda: button(page, "dl_person_tone_html").click())
     html = tmp_path / "tone.html"
     info.value.save_as(html)
     text = html.read_text()
@@ -102,8 +106,7 @@ def test_view_survives_a_reload_and_the_camera_saves_svg(dashboard, server, tmp_
     chart = page.get_by_test_id("stPlotlyChart").first
     assert legend(chart) == ["Elon Musk"]
     chart.hover()
-    with page.expect_download() as info:
-        chart.get_by_role("button", name=re.compile("Download plot", re.I)).click()
+    info = expect_download(page, lambda: chart.get_by_role("button", name=re.compile("Download plot", re.I)).click())
     assert re.fullmatch(r"person-mentions_elon-musk_.*_[0-9a-f]{10}\.svg", info.value.suggested_filename)
     target = tmp_path / "chart.svg"
     info.value.save_as(target)

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from tests.servers import WAIT_MS, open_dashboard
+from tests.servers import WAIT_MS, expect_download, open_dashboard
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
@@ -26,8 +26,7 @@ def view(page, fiction_server):
 
 def download(page, key: str, tmp_path):
     """Click the download button with this widget key; return (suggested file name, bytes)."""
-    with page.expect_download() as info:
-        page.locator(f".st-key-{key} button:visible").first.click()
+    info = expect_download(page, lambda: page.locator(f".st-key-{key} button:visible").first.click())
     target = tmp_path / info.value.suggested_filename
     info.value.save_as(target)
     return info.value.suggested_filename, target.read_bytes()

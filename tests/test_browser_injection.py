@@ -22,7 +22,7 @@ from monitor.ingest.topics import Taxonomy
 from monitor.ingest.watchlist import Watchlist
 from monitor.store import Store
 from tests.loopback import Server, running, static
-from tests.servers import WAIT_MS, open_dashboard, streamlit_server, wait_for_idle, wait_visible
+from tests.servers import WAIT_MS, expect_download, open_dashboard, streamlit_server, wait_for_idle, wait_visible
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
@@ -192,8 +192,7 @@ def test_sentences_csv_download_neutralises_formulas(watched, server, tmp_path):
     page, _ = watched
     open_view(page, server, entity="Mara Velloso")
     drill_down(page, "Mara Velloso")
-    with page.expect_download() as info:
-        page.locator(".st-key-dl_sentences_csv button:visible").first.click()
+    info = expect_download(page, lambda: page.locator(".st-key-dl_sentences_csv button:visible").first.click())
     target = tmp_path / "sentences.csv"
     info.value.save_as(target)
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))

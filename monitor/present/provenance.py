@@ -137,10 +137,17 @@ def _join_stem(what: str, values: Sequence[Value], digest: str, limit: int) -> s
     return head + tail
 
 
+# The order the keyword filters of `file_name` are named in, whatever order they are passed in.
+_KEYWORD_ORDER = ("who", "topic", "outlet", "query", "from", "to")
+
+
 def file_name(what: str, fmt: str, **filters: object) -> str:
     """Return a file name naming the content and the filters and ending in their hash,
-    e.g. "mentions_mara-velloso-tomas-brandt_2031-05-01_1a2b3c4d5e.csv"."""
-    return Provenance.of(filters).file_name(what, fmt)
+    e.g. "mentions_mara-velloso-tomas-brandt_2031-05-01_1a2b3c4d5e.csv". The same filters passed in another
+    order give the same name (they are named in _KEYWORD_ORDER, others after them A-Z)."""
+    rank = {key: i for i, key in enumerate(_KEYWORD_ORDER)}
+    ordered = {k: filters[k] for k in sorted(filters, key=lambda k: (rank.get(k, len(rank)), k))}
+    return Provenance.of(ordered).file_name(what, fmt)
 
 
 def describe(filters: Any, *, kind: str | None = None, names: Sequence[str] = (), chosen: bool = True,
