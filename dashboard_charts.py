@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard_store import cached
 from monitor import schema
-from monitor.present import charts, export
+from monitor.present import bundle, charts, export, figure_base
 from monitor.present.provenance import Provenance
 from monitor.read.filters import Filters
 from monitor.schema import SENTENCES_SHOWN
@@ -61,7 +61,7 @@ def clicked(event) -> tuple[str, pd.Timestamp] | None:
         data = point.get("customdata")
         if data and len(data) >= 2:
             # the chart shows the name escaped for plotly (charts.plot_text): read back the name itself
-            return charts.unescape_label(str(data[0])), pd.Timestamp(data[1])
+            return figure_base.unescape_label(str(data[0])), pd.Timestamp(data[1])
     return None
 
 
@@ -78,4 +78,4 @@ def zip_bytes(shown: dict[str, tuple], top: pd.DataFrame, top_what: str, *, name
     tables = {top_what: (top, f"the table of the most mentioned {top_what.removeprefix('top-')}"),
               "sentences": (sentences, f"every sentence naming {', '.join(names)} under these filters, newest "
                                        "first; `name` says which (a sentence naming two is listed for each)")}
-    return export.bundle_zip(shown, images=images, provenance=provenance, tables=tables)
+    return bundle.bundle_zip(shown, images=images, provenance=provenance, tables=tables)

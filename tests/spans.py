@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from monitor.ingest.entities import Mention, build_entity_map, resolve_article
+from monitor.ingest.entities import Mention, resolve_article
+from monitor.ingest.entity_map import build_entity_map
 from monitor.ingest.nlp import Entity, Sentence
 from monitor.ingest.watchlist import Watchlist
 from monitor.store import Store

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.io as pio
 import pytest
 
-from monitor.present import charts
+from monitor.present import charts, figure_base
 from monitor.schema import FrameError
 
 PEOPLE = ["Mara Velloso", "Tomas Brandt"]
@@ -163,7 +163,7 @@ def test_heatmap_tone_colour_counts_text_and_blank_cells():
 def test_empty_input_gives_a_figure_with_a_note(build):
     fig = build()
     assert len(fig.data) == 0
-    assert [a.text for a in fig.layout.annotations] == [charts.NO_DATA]
+    assert [a.text for a in fig.layout.annotations] == [figure_base.NO_DATA]
     assert fig.layout.title.text
 
 

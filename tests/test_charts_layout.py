@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.present import charts
+from monitor.present import charts, figure_base
 from tests.test_charts import make_matrix, make_series
 
 MONTHS = ("2016-01-01", "2016-02-01", "2016-03-01", "2016-04-01")
@@ -33,7 +33,7 @@ def test_the_legend_sits_under_the_tick_labels_clear_of_any_axis_title(build, pe
     # on the figure's bottom edge, in pixels of the figure, not the plot: no plot height brings it up to the axis
     assert (legend["yref"], legend["y"], legend["yanchor"]) == ("container", 0, "bottom")
     assert not layout["xaxis"]["title"]["text"]  # dates need no axis title
-    assert layout["margin"]["b"] >= charts.LEGEND_MARGIN
+    assert layout["margin"]["b"] >= figure_base.LEGEND_MARGIN
 
 
 def test_month_ticks_and_hover_read_like_jan_2016():

@@ -6,10 +6,10 @@ import pytest
 
 from monitor.ingest.credits import credit_regions
 from monitor.ingest.entities import (
-    build_entity_map,
     link_within,
     resolve_article,
 )
+from monitor.ingest.entity_map import build_entity_map
 from monitor.ingest.names import clean_name
 from monitor.ingest.watchlist import Watchlist
 from tests.spans import sentence

@@ -5,7 +5,7 @@ import re
 
 import pandas as pd
 
-from monitor.present import export
+from monitor.present import bundle, export
 
 
 def test_csv_neutralises_formulas_but_not_numbers():
@@ -231,7 +231,7 @@ def test_renderer_that_cannot_start_says_so(fake_kaleido):
 
 @pytest.mark.browser
 def test_bundle_zip_members_and_contents(kaleido_browser):
-    data = export.bundle_zip({"mentions": (small_figure(), small_frame()),
+    data = bundle.bundle_zip({"mentions": (small_figure(), small_frame()),
                               "tone": (small_figure("Tone"), small_frame())})
     archive = zipfile.ZipFile(io.BytesIO(data))
     assert sorted(archive.namelist()) == sorted(["README.txt", "manifest.json"] + [
@@ -244,13 +244,13 @@ def test_bundle_zip_members_and_contents(kaleido_browser):
 
 
 def test_bundle_zip_without_browser_says_why(no_browser):
-    data = export.bundle_zip({"mentions": (small_figure(), small_frame())})
+    data = bundle.bundle_zip({"mentions": (small_figure(), small_frame())})
     archive = zipfile.ZipFile(io.BytesIO(data))
     assert sorted(archive.namelist()) == ["README.txt", "manifest.json", "mentions.csv", "mentions.html"]
     assert "Chromium or Chrome" in archive.read("README.txt").decode()
 
 
 def test_bundle_zip_without_images_and_with_unsafe_stems():
-    data = export.bundle_zip({"../tone over time": (small_figure(), small_frame())}, images=False)
+    data = bundle.bundle_zip({"../tone over time": (small_figure(), small_frame())}, images=False)
     assert sorted(zipfile.ZipFile(io.BytesIO(data)).namelist()) == [
         "README.txt", "manifest.json", "tone-over-time.csv", "tone-over-time.html"]

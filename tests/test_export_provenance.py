@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.present import export
+from monitor.present import bundle, export
 from monitor.present.provenance import MAX_NAME, describe
 from monitor.read.filters import Filters
 
@@ -149,7 +149,7 @@ def test_html_states_the_filters_under_the_title_and_in_its_head():
 def test_zip_holds_charts_top_table_sentences_and_a_manifest_of_every_file():
     about = small_view(unique_stories=False)
     sentences = pd.DataFrame({"text": ["Mara Velloso opened the line."], "name": ["Mara Velloso"]})
-    data = export.bundle_zip({"person_mentions": (figure(), small_frame())}, images=False, provenance=about,
+    data = bundle.bundle_zip({"person_mentions": (figure(), small_frame())}, images=False, provenance=about,
                              tables={"top-people": (small_frame(), "the most mentioned people"),
                                      "sentences": (sentences, "every sentence naming Mara Velloso")})
     archive = zipfile.ZipFile(io.BytesIO(data))

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.ingest.entities import build_entity_map
+from monitor.ingest.entity_map import build_entity_map
 from monitor.ingest.namesakes import choose
 from monitor.ingest.pipeline import refresh_entities
 from monitor.ingest.watchlist import Watchlist

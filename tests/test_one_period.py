@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from monitor.present import charts
+from monitor.present import charts, figure_base
 from tests.test_charts import make_series
 
 
@@ -61,7 +61,7 @@ def numbers(values) -> list[float]:
 
 def voice_of_chart(at) -> dict[str, float]:
     bars = spec_of(at, "Share of voice")["data"]
-    return {charts.unescape_label(n): x for t in bars for n, x in zip(t["y"], numbers(t["x"]), strict=True)}
+    return {figure_base.unescape_label(n): x for t in bars for n, x in zip(t["y"], numbers(t["x"]), strict=True)}
 
 
 def test_one_share_of_voice_on_the_page(app, seed_store):

@@ -22,7 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from monitor.ingest.dates import dateline_date, parse_date, parse_date_prefix
-from monitor.ingest.entities import LABEL_TYPES, build_entity_map, resolve_article
+from monitor.ingest.entities import LABEL_TYPES, resolve_article
+from monitor.ingest.entity_map import build_entity_map
 from monitor.ingest.glyphs import fold_text
 from monitor.ingest.nlp import Entity, Sentence
 from monitor.ingest.sources import RawArticle, Skipped, read_paths

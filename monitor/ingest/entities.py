@@ -4,7 +4,7 @@ Three levels, in this order:
 1. within an article: a first name or surname alone is linked to the full name it
    abbreviates in the same article ("Trump" -> "Donald Trump", "Kamala" -> "Kamala Harris"),
    and names the model found once are searched for again where it missed them;
-2. across the corpus (`build_entity_map`): a lone surname with no full name in its own
+2. across the corpus (monitor/ingest/entity_map.py, `build_entity_map`): a lone surname with no full name in its own
    article is linked to the full name that dominates across the corpus, and every
    entity's type is the weighted majority of the labels of all its mentions;
 3. the user's watchlist pins canonical names, aliases, types and ignored names.
@@ -17,8 +17,6 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-
-import pandas as pd
 
 from monitor.ingest import label_repair, short_names
 from monitor.ingest.common_nouns import ends_in_plural_noun, is_common_noun, is_label, thing_head
@@ -277,7 +275,7 @@ def _particle_tails(keys: Counter, full_people: Sequence[str], alias: dict[str, 
     return links
 
 
-def _weight(name: str) -> int:
+def vote_weight(name: str) -> int:
     """A span's vote weighs its number of words: a full "First Last" span is stronger evidence."""
     return len(name.split())
 
@@ -291,16 +289,16 @@ def link_within(mentions: Sequence[Mention]) -> dict[str, str]:
         key = name_key(m.name)
         keys[key] += 1
         variants[key][m.name] += 1
-        votes[key][m.label] += _weight(m.name)
+        votes[key][m.label] += vote_weight(m.name)
     full_people = [k for k in keys if len(key_tokens(k)) > 1 and votes[k].most_common(1)[0][0] == "PERSON"]
     links = _short_to_full(keys, full_people)
     return {
-        name: _display(variants[links[key]])
+        name: display_name(variants[links[key]])
         for key, names in variants.items() if key in links for name in names
     }
 
 
-def _display(variants: Counter) -> str:
+def display_name(variants: Counter) -> str:
     """Return the spelling to show for a key: the most frequent, then the longest."""
     return sorted(variants.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
 
@@ -377,36 +375,3 @@ def resolve_article(sentences: Sequence[Sentence], watchlist: Watchlist | None =
     found = [Mention(m.sentence_id, m.start, m.end, m.surface, links[m.name], "", m.origin) if m.name in links
              else m for m in found]
     return sorted(found + propagate(sentences, found, watchlist, credits), key=lambda m: (m.sentence_id, m.start))
-
-
-MAP_COLUMNS = {"name": "string", "key": "string", "entity": "string", "entity_type": "string"}
-
-
-def _key_stats(stats: pd.DataFrame) -> tuple[Counter, dict[str, Counter], dict[str, Counter]]:
-    """Return per key: mention counts, spellings with counts, and weighted type votes."""
-    keys: Counter = Counter()
-    variants: dict[str, Counter] = defaultdict(Counter)
-    votes: dict[str, Counter] = defaultdict(Counter)
-    for name, label, n in stats[["name", "label", "n"]].itertuples(index=False):
-        key = name_key(name)
-        keys[key] += int(n)
-        variants[key][name] += int(n)
-        if label in LABEL_TYPES:
-            votes[key][LABEL_TYPES[label]] += int(n) * _weight(name)
-    return keys, variants, votes
-
-
-def _majority(votes: Counter, name: str) -> str:
-    """Return the type with most votes (ties in TYPE_PRIORITY order); by the name's shape if none."""
-    if not votes:
-        return "person" if is_person_shaped(name) else "org"
-    best = max(votes.values())
-    return next(t for t in TYPE_PRIORITY if votes.get(t) == best)
-
-
-def build_entity_map(stats: pd.DataFrame, watchlist: Watchlist | None = None) -> pd.DataFrame:
-    """Return name -> canonical entity and type for every name in `stats` (see entity_map.resolve_names)."""
-    # Imported here: entity_map builds on this module's vote counting (_key_stats, _majority).
-    from monitor.ingest.entity_map import resolve_names
-
-    return resolve_names(stats, watchlist).entity_map

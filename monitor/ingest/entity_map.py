@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from monitor import schema
-from monitor.ingest.entities import MAP_COLUMNS, _display, _key_stats, _majority
+from monitor.ingest.entities import LABEL_TYPES, TYPE_PRIORITY, display_name, vote_weight
 from monitor.ingest.groups import group_keys
-from monitor.ingest.names import key_tokens
+from monitor.ingest.names import is_person_shaped, key_tokens, name_key
 from monitor.ingest.namesakes import Corpus, analyse, link_articles
 from monitor.ingest.watchlist import Watchlist
 
@@ -30,6 +30,31 @@ PLACE_SHARE = 0.5
 PERSON_SHARE = 0.4
 SOME_PERSON = 0.25
 CLEAR_PERSON = 0.75
+
+
+MAP_COLUMNS = {"name": "string", "key": "string", "entity": "string", "entity_type": "string"}
+
+
+def _key_stats(stats: pd.DataFrame) -> tuple[Counter, dict[str, Counter], dict[str, Counter]]:
+    """Return per key: mention counts, spellings with counts, and weighted type votes."""
+    keys: Counter = Counter()
+    variants: dict[str, Counter] = defaultdict(Counter)
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for name, label, n in stats[["name", "label", "n"]].itertuples(index=False):
+        key = name_key(name)
+        keys[key] += int(n)
+        variants[key][name] += int(n)
+        if label in LABEL_TYPES:
+            votes[key][LABEL_TYPES[label]] += int(n) * vote_weight(name)
+    return keys, variants, votes
+
+
+def _majority(votes: Counter, name: str) -> str:
+    """Return the type with most votes (ties in TYPE_PRIORITY order); by the name's shape if none."""
+    if not votes:
+        return "person" if is_person_shaped(name) else "org"
+    best = max(votes.values())
+    return next(t for t in TYPE_PRIORITY if votes.get(t) == best)
 
 
 def _linkable(keys: Counter, votes: dict[str, Counter], people: set[str], groups: Mapping[str, str]) -> set[str]:
@@ -86,7 +111,8 @@ def resolve_names(stats: pd.DataFrame, watchlist: Watchlist | None = None) -> Re
     for rep, group in members.items():
         spelt: Counter = sum((variants[k] for k in group if len(key_tokens(k)) > 1 or k == rep), Counter())
         shown = next((watchlist.canonical[k] for k in [rep, *sorted(group)] if k in watchlist.canonical), None)
-        entity_of.update({k: watchlist.canonical.get(k) or shown or groups.get(k) or _display(spelt) for k in group})
+        entity_of.update({k: watchlist.canonical.get(k) or shown or groups.get(k) or display_name(spelt)
+                          for k in group})
     type_of = _entity_types(entity_of, votes, corpus, watchlist, set(groups))
     rows = [(name, key, entity_of[key], type_of[key])
             for key, names in variants.items() if key not in watchlist.ignored for name in names]
@@ -115,3 +141,8 @@ def _entity_types(entity_of: dict[str, str], votes: dict[str, Counter], corpus: 
         else:
             out[key] = _majority(entity_votes[entity], entity)
     return out
+
+
+def build_entity_map(stats: pd.DataFrame, watchlist: Watchlist | None = None) -> pd.DataFrame:
+    """Return name -> canonical entity and type for every name in `stats` (see entity_map.resolve_names)."""
+    return resolve_names(stats, watchlist).entity_map

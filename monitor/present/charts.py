@@ -15,25 +15,20 @@ chart checks the columns it needs are there with schema.require):
 """
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Sequence
-from functools import cache
 from typing import cast
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
 
+from monitor.present.figure_base import MARGIN, empty_figure, figure_of, interval_band, layout_of, plot_text
+from monitor.present.time_axis import DATE_FORMAT, MONTH_FORMAT, date_axis, mark_partial, period_label
 from monitor.schema import MATRIX, SERIES, TOP, require
 
 # Okabe & Ito's colour-blind-safe palette (Color Universal Design, 2008): eight colours told apart with
 # protanopia, deuteranopia and tritanopia, black last (it reads as text) and yellow moved late (faint on white).
 PALETTE: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
-TEMPLATE = "plotly"
-NO_DATA = "No data for these filters"
-DATE_FORMAT = "%d %b %Y"
-MONTH_FORMAT = "%b %Y"  # a monthly series' ticks and hover: "Jan 2016"
 # Red (negative) - white (neutral) - blue (positive), ColorBrewer RdBu's ends: a diverging scale that
 # colour-blind readers can tell apart (red-green, the old one, is the pair they cannot).
 TONE_SCALE = [[0.0, "#b2182b"], [0.5, "#f7f7f7"], [1.0, "#2166ac"]]
@@ -46,26 +41,7 @@ THIN_ARTICLES = 30
 MODEBAR_REMOVE = ("zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d",
                   "hoverClosestCartesian", "hoverCompareCartesian", "toggleSpikelines")
 SMALL_MULTIPLES_FROM = 3  # tone lines of this many names or more get a panel each: overlaid bands are unreadable
-_MARGIN = {"l": 60, "r": 30, "t": 110, "b": 60}
-LEGEND_MARGIN = 130  # room under the plot: tick labels (~30 px), then up to four rows of legend (~22 px each)
-_MAX_TICKS_AT_PERIODS = 12  # up to this many periods, put one tick on each period's start
 _IMAGE_FORMATS = ("png", "svg")
-
-
-def plot_text(text: object) -> str:
-    """Return ``text`` escaped for plotly's labels: shown as the characters written, never as markup.
-
-    Plotly reads a subset of HTML in every label it draws (legend, ticks, hover, titles, annotations):
-    ``<a href>`` becomes a clickable link, ``<b>``/``<br>``/``<span style>`` change the look, and it decodes
-    ``&lt;``, ``&gt;``, ``&amp;`` and numeric entities. So only ``&``, ``<`` and ``>`` are escaped: quotes
-    stay as they are (plotly does not decode ``&quot;``, which would then show as those six characters).
-    """
-    return html.escape(str(text), quote=False)
-
-
-def unescape_label(text: str) -> str:
-    """Return the name a chart's label (``plot_text``) was made from: the inverse of plot_text."""
-    return html.unescape(text)
 
 
 def _texts(values: Iterable[object]) -> list[str]:
@@ -109,10 +85,10 @@ def mentions_chart(series: pd.DataFrame, *, normalised: bool, colors: dict[str, 
     require(series, SERIES, "series")
     y_title = "% of articles" if normalised else "mentions"
     if series.empty:
-        return _empty(title, "", y_title)
+        return empty_figure(title, "", y_title)
     if series["period"].nunique() == 1:
         return _one_period_bars(series, normalised=normalised, colors=colors, title=title, subject=subject)
-    label = _period_label(series["period"])
+    label = period_label(series["period"])
     data = []
     for name, rows in _by_name(series, colors, label):
         y = rows["share"] * 100.0 if normalised else rows["mentions"]
@@ -133,11 +109,11 @@ def mentions_chart(series: pd.DataFrame, *, normalised: bool, colors: dict[str, 
     # short enough for a half-width chart at 1366 px; the caption under the chart says the rest
     subtitle = ("% of each period's articles naming each" if normalised else f"Mentions of these {subject} per period")
     subtitle += f"; hollow: < {THIN_ARTICLES} articles"
-    layout = _layout(title, "", y_title, subtitle=subtitle, hovermode="closest")
-    layout["xaxis"].update(_date_axis(series["period"], label))
+    layout = layout_of(title, "", y_title, subtitle=subtitle, hovermode="closest")
+    layout["xaxis"].update(date_axis(series["period"], label))
     layout["yaxis"].update({"rangemode": "tozero", "ticksuffix": "%" if normalised else ""})
-    _mark_partial(layout, series["period"], label, span)
-    return _figure(data, layout)
+    mark_partial(layout, series["period"], label, span)
+    return figure_of(data, layout)
 
 
 # What a tone chart's line averages (its subtitle): the tone toward each entity, or the sentences' tone.
@@ -157,31 +133,31 @@ def tone_chart(series: pd.DataFrame, *, colors: dict[str, str], title: str, meas
     """
     require(series, SERIES, "series")
     if series.empty:
-        return _empty(title, "", "mean tone", y_range=[-1, 1])
+        return empty_figure(title, "", "mean tone", y_range=[-1, 1])
     if series["period"].nunique() == 1:
         return _one_period_tone(series, colors=colors, title=title, measure=measure)
-    label = _period_label(series["period"])
+    label = period_label(series["period"])
     hover = _tone_hover(smoothed=bool((series["tone_smooth"] - series["tone"]).abs().max() > 1e-9))
     data = []
     for name, rows in _by_name(series, colors, label):
         color = _color(colors, name)
-        data += _band(rows, name, color)
+        data += interval_band(rows, name, color)
         custom = _customdata(rows, ["tone_low", "tone_high", "mentions", "tone"])
         data.append({
             "type": "scatter", "x": rows["iso"].tolist(), "y": rows["tone_smooth"].to_numpy(),
             "name": plot_text(name), "legendgroup": plot_text(name), "mode": "lines+markers",
             "line": {"color": color, "width": 2}, "marker": {"size": 6}, "customdata": custom, "hovertemplate": hover})
-    layout = _layout(title, "", "mean tone (-1 negative … +1 positive)",
+    layout = layout_of(title, "", "mean tone (-1 negative … +1 positive)",
                      subtitle=f"{measure}; shaded: 95% interval", hovermode="closest")
     # what fig.add_hline(y=0) adds: a line across the plot's width at neutral tone
     layout["shapes"] = [{"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": 0, "y1": 0,
                          "line": {"dash": "dash", "color": "#7f7f7f", "width": 1}}]
-    layout["xaxis"].update(_date_axis(series["period"], label))
+    layout["xaxis"].update(date_axis(series["period"], label))
     layout["yaxis"].update({"range": [-1, 1], "autorange": False, "zeroline": False})
     groups = list(dict.fromkeys(t["legendgroup"] for t in data))
     if len(groups) >= SMALL_MULTIPLES_FROM:
         _panels(data, layout, groups)
-    return _figure(data, layout)
+    return figure_of(data, layout)
 
 
 def _panels(data: list[dict], layout: dict, groups: list[str]) -> None:
@@ -206,7 +182,7 @@ def _panels(data: list[dict], layout: dict, groups: list[str]) -> None:
                                       "font": {"size": 12}})
     layout["xaxis"]["anchor"] = f"y{n}"
     layout["showlegend"] = False  # each panel is labelled with its name
-    layout["margin"]["b"] = _MARGIN["b"]
+    layout["margin"]["b"] = MARGIN["b"]
     layout["height"] = 140 + 120 * n
 
 
@@ -220,7 +196,7 @@ def share_of_voice_chart(top: pd.DataFrame, *, colors: dict[str, str], title: st
     """
     require(top, TOP, "top")
     if top.empty:
-        return _empty(title, "share of voice (%)", "")
+        return empty_figure(title, "share of voice (%)", "")
     # Plotly draws the first category at the bottom: ascending order puts the largest on top.
     rows = top.sort_values(["share_of_voice", "name"], ascending=[True, False], kind="stable")
     percent = rows["share_of_voice"].to_numpy(dtype=float) * 100.0
@@ -234,12 +210,12 @@ def share_of_voice_chart(top: pd.DataFrame, *, colors: dict[str, str], title: st
                          "<br>Articles: %{customdata[1]:,}<extra></extra>"}]
     # The rest is said, not drawn: a bar of "everyone else" (often 90% and more) would squash the names compared.
     rest = max(0.0, 100.0 - float(percent.sum()))
-    layout = _layout(title, f"share of voice (% of all mentions of {subject})", "", hovermode="closest",
+    layout = layout_of(title, f"share of voice (% of all mentions of {subject})", "", hovermode="closest",
                      legend=False, subtitle=f"All other {subject} together: {rest:.1f}%")
     layout["xaxis"].update({"ticksuffix": "%", "rangemode": "tozero"})
     layout["yaxis"]["automargin"] = True
     layout["height"] = max(320, 140 + 28 * len(names))
-    return _figure(data, layout)
+    return figure_of(data, layout)
 
 
 def heatmap_chart(matrix: pd.DataFrame, *, title: str) -> go.Figure:
@@ -252,7 +228,7 @@ def heatmap_chart(matrix: pd.DataFrame, *, title: str) -> go.Figure:
     require(matrix, MATRIX, "matrix")
     hits = matrix[matrix["mentions"] > 0]
     if hits.empty:
-        return _empty(title, "topic", "")
+        return empty_figure(title, "topic", "")
     names = _ranked(hits, "name")
     topics = _ranked(hits, "topic")
     # topics down the side (their labels are long), entities across the top
@@ -264,7 +240,7 @@ def heatmap_chart(matrix: pd.DataFrame, *, title: str) -> go.Figure:
         "colorbar": {"title": {"text": "mean tone"}, "tickvals": [-1, -0.5, 0, 0.5, 1]},
         "hovertemplate": "<b>%{x}</b> × %{y}<br>Sentences behind the colour: %{text}<br>"
                          "Mean tone: %{z:+.2f}<extra></extra>"}]
-    layout = _layout(title, "", "", subtitle="Number = sentences; colour = mean tone toward the name in them",
+    layout = layout_of(title, "", "", subtitle="Number = sentences; colour = mean tone toward the name in them",
                      hovermode="closest", legend=False)
     layout["yaxis"]["autorange"] = "reversed"  # the most covered topic on top
     # Names under the plot: plotly turns them (tickangle "auto") when level ones would touch, and automargin
@@ -272,7 +248,7 @@ def heatmap_chart(matrix: pd.DataFrame, *, title: str) -> go.Figure:
     layout["xaxis"].update({"side": "bottom", "tickangle": "auto", "automargin": True})
     layout["yaxis"]["automargin"] = True
     layout.update({"height": max(360, 190 + 28 * len(topics)), "plot_bgcolor": "white"})
-    return _figure(data, layout)
+    return figure_of(data, layout)
 
 
 def top_table(top: pd.DataFrame) -> pd.DataFrame:
@@ -311,11 +287,11 @@ def _one_period_bars(series: pd.DataFrame, *, normalised: bool, colors: dict[str
     # short enough for a half-width chart at 1366 px
     what = "% of its articles naming each" if normalised else f"mentions of {subject}"
     subtitle = f"All in one period ({day}): {what}"
-    layout = _layout(title, "% of articles" if normalised else "mentions", "", subtitle=subtitle, legend=False)
+    layout = layout_of(title, "% of articles" if normalised else "mentions", "", subtitle=subtitle, legend=False)
     layout["xaxis"].update({"rangemode": "tozero", "ticksuffix": "%" if normalised else ""})
     layout["yaxis"]["automargin"] = True
     layout["height"] = max(320, 140 + 28 * len(names))
-    return _figure(data, layout)
+    return figure_of(data, layout)
 
 
 def _one_period_tone(series: pd.DataFrame, *, colors: dict[str, str], title: str, measure: str) -> go.Figure:
@@ -333,13 +309,13 @@ def _one_period_tone(series: pd.DataFrame, *, colors: dict[str, str], title: str
              "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[2]}<br>Tone: %{x:+.2f}<br>95% interval: "
                               "%{customdata[3]:+.2f} to %{customdata[4]:+.2f}<br>Mentions: %{customdata[5]:,}"
                               "<extra></extra>"}]
-    layout = _layout(title, "mean tone (-1 negative … +1 positive)", "",
+    layout = layout_of(title, "mean tone (-1 negative … +1 positive)", "",
                      subtitle=f"{measure.replace(' per period', '')} in the one period; bars: 95% interval",
                      legend=False)
     layout["xaxis"].update({"range": [-1, 1], "autorange": False, "zeroline": True, "zerolinecolor": "#7f7f7f"})
     layout["yaxis"]["automargin"] = True
     layout["height"] = max(320, 140 + 28 * len(names))
-    return _figure(data, layout)
+    return figure_of(data, layout)
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -397,73 +373,6 @@ def _grid(hits: pd.DataFrame, topics: list[str], names: list[str]) -> tuple[np.n
     return out[0], out[1]
 
 
-def _period_label(periods: pd.Series) -> str:
-    """Return "Day", "Week of", "Month of" (or "" for one period), guessed from the periods' spacing."""
-    distinct = pd.Series(periods.dropna().unique()).sort_values()
-    if len(distinct) < 2:
-        return ""  # one period: its length cannot be told, so show the bare date
-    step = distinct.diff().dropna().min()
-    if step >= pd.Timedelta(days=28):
-        return "Month of"
-    return "Week of" if step >= pd.Timedelta(days=7) else "Day"
-
-
-def _date_axis(periods: pd.Series, label: str = "") -> dict:
-    """Return the x axis settings for readable dates; with few periods, a tick exactly at each period's start.
-
-    Monthly series read "Jan 2016" (a day of the month would be noise), others "04 Jan 2016". Plotly's
-    automatic ticks fall on its own round dates (e.g. Sundays), which would sit beside, not under,
-    weekly points that start on Mondays.
-    """
-    fmt = MONTH_FORMAT if label == "Month of" else DATE_FORMAT
-    axis: dict[str, object] = {"type": "date", "tickformat": fmt, "hoverformat": fmt}
-    distinct = sorted(periods.dropna().unique())
-    if 0 < len(distinct) <= _MAX_TICKS_AT_PERIODS:
-        axis.update({"tickmode": "array", "tickvals": _dates(pd.Series(distinct))})
-    return axis
-
-
-# The length of a period as _period_label names it: pandas' Period code (weeks start on Monday)
-_PERIOD_CODES = {"Day": "D", "Week of": "W-SUN", "Month of": "M"}
-
-
-def partial_periods(periods: pd.Series, label: str, span: tuple[pd.Timestamp, pd.Timestamp] | None
-                    ) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
-    """Return [(start, end)] of the first and/or last period that SPAN (first and last day shown) covers in part.
-
-    A week the data starts on a Thursday, or a month it ends on the 10th, holds fewer days than its
-    neighbours: its counts look like a drop that is not there.
-    """
-    distinct = sorted(pd.to_datetime(periods.dropna().unique()))
-    if span is None or label not in _PERIOD_CODES or not distinct or label == "Day":
-        return []
-    first_day, last_day = (pd.Timestamp(d).normalize() for d in span)
-    out = []
-    for start in dict.fromkeys([distinct[0], distinct[-1]]):
-        end = pd.Timestamp(start).to_period(_PERIOD_CODES[label]).end_time.normalize() + pd.Timedelta(days=1)
-        if first_day > start or last_day < end - pd.Timedelta(days=1):
-            out.append((pd.Timestamp(start), end))
-    return out
-
-
-def _mark_partial(layout: dict, periods: pd.Series, label: str,
-                  span: tuple[pd.Timestamp, pd.Timestamp] | None) -> None:
-    """Shade each partly covered period of LAYOUT's time axis grey, labelled "partial" at the top."""
-    for start, end in partial_periods(periods, label, span):
-        x0, x1 = start.strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d")
-        layout.setdefault("shapes", []).append({
-            "type": "rect", "xref": "x", "yref": "paper", "x0": x0, "x1": x1, "y0": 0, "y1": 1,
-            "fillcolor": "rgba(127, 127, 127, 0.15)", "line": {"width": 0}, "layer": "below"})
-        layout.setdefault("annotations", []).append({
-            "text": "partial", "x": (start + (end - start) / 2).strftime("%Y-%m-%d %H:%M"), "xref": "x",
-            "y": 1, "yref": "paper", "yanchor": "bottom", "showarrow": False, "font": {"size": 11, "color": "#595959"}})
-
-
-def _dates(periods: pd.Series) -> list[str]:
-    """Return periods as ISO dates: the shortest form plotly reads as dates (periods have no time)."""
-    return pd.to_datetime(periods).dt.strftime("%Y-%m-%d").tolist()
-
-
 def _customdata(rows: pd.DataFrame, columns: list[str], extra: pd.Series | None = None) -> np.ndarray:
     """Return per point [name, period ISO date, readable period, *columns, extra?] as objects (rows from _by_name).
 
@@ -487,79 +396,3 @@ def _tone_hover(*, smoothed: bool) -> str:
               "Mentions: %{customdata[5]:,}<extra></extra>")
 
 
-def _band(rows: pd.DataFrame, name: str, color: str) -> list[dict]:
-    """Return the 95% interval band as one filled trace: a closed outline per run of periods with a tone.
-
-    Periods without mentions (no tone) break the band as they break the line: an outline filled "tonexty"
-    between two edge traces was drawn across such gaps as a wedge.
-    """
-    has_tone = rows["tone_low"].notna() & rows["tone_high"].notna()
-    run = (has_tone != has_tone.shift()).cumsum()
-    xs: list[object] = []
-    ys: list[object] = []
-    for _, seg in rows[has_tone].groupby(run[has_tone], sort=True):
-        x = seg["iso"].tolist()
-        xs += [*x, *x[::-1], None]
-        ys += [*seg["tone_high"].tolist(), *seg["tone_low"].tolist()[::-1], None]
-    return [{"type": "scatter", "x": xs, "y": ys, "mode": "lines", "fill": "toself",
-             "fillcolor": _translucent(color, 0.18), "line": {"width": 0, "color": color},
-             "name": plot_text(f"{name} 95% interval"), "legendgroup": plot_text(name), "showlegend": False,
-             "hoverinfo": "skip"}]
-
-
-def _translucent(color: str, alpha: float) -> str:
-    """Return a '#rrggbb' colour as 'rgba(r, g, b, alpha)'."""
-    r, g, b = (int(color.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
-    return f"rgba({r}, {g}, {b}, {alpha})"
-
-
-def _layout(title: str, x_title: str, y_title: str, *, subtitle: str = "",
-            hovermode: str = "closest", legend: bool = True) -> dict:
-    """Return the shared look: left-aligned title (and subtitle), horizontal legend under it, margins.
-
-    The top margin is sized for what sits above the plot, so charts without a legend waste no space.
-    """
-    top = 50 + (28 if subtitle else 0)
-    return {
-        # Titles are the caller's words, which may quote a name: plain text too.
-        "title": {"text": plot_text(title), "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top",
-                  "yref": "container", "subtitle": {"text": plot_text(subtitle)}},
-        "xaxis": {"title": {"text": plot_text(x_title)}}, "yaxis": {"title": {"text": plot_text(y_title)}},
-        "hovermode": hovermode, "showlegend": legend,
-        "margin": {**_MARGIN, "t": top, "b": LEGEND_MARGIN if legend else _MARGIN["b"]},
-        # The legend sits on the figure's bottom edge (container coordinates), under the tick labels and
-        # whatever axis title, whatever the plot's height: several rows of names never cover the title or
-        # the axis (a legend placed in plot coordinates, y=-0.22, met the x axis title on short charts).
-        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "yref": "container", "y": 0,
-                   "yanchor": "bottom"},
-        # a vertical modebar on the right keeps the buttons off a long title
-        "modebar": {"orientation": "v"},
-    }
-
-
-def _empty(title: str, x_title: str, y_title: str, y_range: list[float] | None = None) -> go.Figure:
-    """Return a figure with the title, empty axes and the note "No data for these filters"."""
-    layout = _layout(title, x_title, y_title, legend=False)
-    layout["annotations"] = [{"text": NO_DATA, "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper",
-                              "showarrow": False, "font": {"size": 16, "color": "#7f7f7f"}}]
-    hidden = {"showticklabels": False, "showgrid": False, "zeroline": False}
-    layout["xaxis"].update(hidden)
-    layout["yaxis"].update({**hidden, "range": y_range})
-    return _figure([], layout)
-
-
-@cache
-def _template() -> dict:
-    """Return the "plotly" template as a plain dict (built once: resolving it costs ~12 ms a figure)."""
-    return pio.templates[TEMPLATE].to_plotly_json()
-
-
-def _figure(data: list[dict], layout: dict) -> go.Figure:
-    """Return the figure of these plain trace and layout dicts, with the "plotly" template.
-
-    Built unvalidated: plotly's validation took ~80% of a figure's build time (e.g. 67 ms for a
-    tone chart of five names), up to half a filter change's rerun at 100,000 articles; the
-    dicts here are fixed code, checked by tests/test_charts.py, and st.plotly_chart serialises
-    them as they are.
-    """
-    return go.Figure({"data": data, "layout": {"template": _template(), **layout}}, _validate=False)
