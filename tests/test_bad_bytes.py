@@ -178,13 +178,24 @@ FORMATS = {"csv": csv_file, "jsonl": jsonl_file, "json": json_file}
 
 def insert(data: bytes, insertions: list[tuple[float, bytes]], lowest: int) -> tuple[bytes, list[int]]:
     """Return ``data`` with each bad byte string inserted at a fraction of its length (never before
-    ``lowest``), and the positions in the original data where they went."""
-    places = sorted((lowest + int(at * (len(data) - lowest)), bad) for at, bad in insertions)
+    ``lowest``), and the positions in the original data where they went.
+
+    Each goes between two characters: a byte inside a UTF-8 sequence can complete another valid letter
+    ("á" is C3 A1; C3 80 A1 reads "À" and a bad byte), a change no reader can tell from the text.
+    """
+    places = sorted((_boundary(data, lowest + int(at * (len(data) - lowest))), bad) for at, bad in insertions)
     out, last = b"", 0
     for place, bad in places:
         out += data[last:place] + bad
         last = place
     return out + data[last:], [place for place, _ in places]
+
+
+def _boundary(data: bytes, place: int) -> int:
+    """Return ``place`` moved back to the start of the UTF-8 character it falls in (continuation bytes: 80-BF)."""
+    while 0 < place < len(data) and 0x80 <= data[place] <= 0xBF:
+        place -= 1
+    return place
 
 
 bad_bytes = st.sampled_from(CONTROL_BYTES + INVALID_UTF8)
