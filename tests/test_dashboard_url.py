@@ -127,4 +127,5 @@ def test_a_bound_widget_follows_the_url_and_keeps_its_value_across_reruns(app):
 def test_the_bound_widgets_are_the_parameters_the_upgrade_knows(app):
     at = app()
     bound = {getattr(at.sidebar, kind)(key=key).proto.query_param_key for key, kind in WIDGETS.items()}
+    bound |= {tabs.proto.tab_container.query_param_key for tabs in at.get("tab_container")}  # the pages: `page`
     assert bound - {""} == set(BOUND)  # "": not bound (the hand-kept entities and dates)

@@ -23,7 +23,7 @@ FREQ_LABELS = {"auto": "Automatic", "D": "Day", "W": "Week", "M": "Month"}
 IMAGE_FORMATS = ("png", "svg")
 
 # Parameters of the widgets bound to the URL: each is the widget's key.
-BOUND = ("q", "kind", "topic", "source", "copies", "min", "freq", "norm", "smooth", "img")
+BOUND = ("page", "q", "kind", "topic", "source", "copies", "min", "freq", "norm", "smooth", "img")
 # Parameters the dashboard writes itself.
 BY_HAND = ("entity", "from", "to")
 # Old value -> the label the bound widget reads now, per parameter.
