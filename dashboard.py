@@ -85,14 +85,10 @@ st.caption(f"{span[0]:%d %b %Y} – {span[1]:%d %b %Y} · by {period_word}"
            # Outlet and topic names are data, and captions are Markdown: escaped to show as written.
            + (f" · topics: {', '.join(map(page.markdown_text, view.topics))}" if view.topics else "")
            + (f" · outlets: {', '.join(map(page.markdown_text, view.sources))}" if view.sources else "")
+           + (f" · outlet group: {page.markdown_text(filters.outlet_group.words())}" if filters.outlet_group else "")
            + (" · each syndicated story counted once" if not view.all_copies else " · every copy counted")
            + (" · not analysed (other languages): " + ", ".join(f"{r.language} {r.articles}" for r in
                                                                others.itertuples()) if len(others) else ""))
-if every.empty:
-    st.info("No mentions match these filters. Widen the dates, clear a topic or outlet, or lower the minimum.")
-    sidebar_tail(store_path, version)
-    st.stop()
-
 # ---- the pages: each tab runs only when open (lazy tabs, the open one in the URL as `page`)
 ctx = PageContext(store_path, version, view, filters, span, freq, period_word, every, ranked, names, colors, about,
                   chart_block, (ok_images, image_note))

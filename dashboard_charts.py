@@ -37,9 +37,13 @@ def chart_block(key: str, fig, frame: pd.DataFrame, caption: str, *, provenance:
     event = st.plotly_chart(fig, key=f"chart_{key}", config=charts.plot_config(stem, image_format), theme=None,
                             on_select="rerun", selection_mode="points", width="stretch")
     st.caption(caption)
-    # the chart's text alternative: its numbers as a table, for screen readers and for reading exact values
-    with st.expander("The chart's data as a table"):
-        st.dataframe(frame, hide_index=True, width="stretch", key=f"table_{key}")
+    # the chart's text alternative: its numbers as a table, for screen readers and for reading exact values.
+    # Drawn only once opened (a lazy expander: opening it reruns): the Overview's six hidden data grids cost
+    # the browser ~0.3 s before the first chart on a 100,000-article store, and 47 kB (bench/RESULTS.md).
+    table = st.expander("The chart's data as a table", key=f"table_open_{key}", on_change="rerun")
+    if table.open:
+        with table:
+            st.dataframe(frame, hide_index=True, width="stretch", key=f"table_{key}")
     row = st.container(horizontal=True)
     # the bytes are made on click (a callable), not on every rerun for every chart
     row.download_button("CSV", partial(export.to_bytes, frame, "csv", provenance), f"{stem}.csv", "text/csv",

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard_profile import profile_url
 from dashboard_store import cached, topic_options
 from monitor.present import export, page
 from monitor.present.provenance import Provenance, describe
@@ -69,6 +70,7 @@ def drill_down(pick: tuple[str, pd.Timestamp] | None, periods: list[pd.Timestamp
     if not name and not topic:
         st.caption("Pick a name or a topic, or click a point in a chart above.")
         return
+    profile_links(name, kind, topic)
     end = None if period is None else pd.Timestamp(period) + pd.tseries.frequencies.to_offset(
         {"D": "1D", "W": "7D", "M": "MS"}[freq])
     rows = cached("sentences_behind", path, version, filters, name, topic, period, end, PAGE_CAP)
@@ -87,6 +89,13 @@ def drill_down(pick: tuple[str, pd.Timestamp] | None, periods: list[pd.Timestamp
                                                        period, end, about),
                        about.file_name("sentences", "csv"), "text/csv", key="dl_sentences_csv",
                        icon=":material/download:")
+
+
+def profile_links(name: str | None, kind: str, topic: str | None) -> None:
+    """Draw links to the profile pages of the name and the topic picked (the view's filters kept in them)."""
+    links = [f"[Open the profile of {page.markdown_text(subject)}]({profile_url(subject, subject_kind)})"
+             for subject, subject_kind in ((name, kind), (topic, "topic")) if subject]
+    st.markdown(" · ".join(links))
 
 
 def shown_note(shown: int, total: int) -> str:

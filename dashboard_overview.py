@@ -15,6 +15,7 @@ from dashboard_charts import clicked, zip_bytes
 from dashboard_context import PageContext
 from dashboard_corrections import corrections_panel
 from dashboard_drill import drill_down, drill_periods
+from dashboard_profile import LINK, profile_url
 from dashboard_sidebar import TOP_N
 from dashboard_store import cached, topic_options
 from monitor.present import charts, export, page
@@ -29,6 +30,9 @@ Point = tuple[str, pd.Timestamp] | None
 
 def render(ctx: PageContext) -> None:
     """Draw the Overview page of the view in `ctx`."""
+    if ctx.every.empty:  # only this page is about the view's mentions: the others still draw (articles, queries)
+        st.info("No mentions match these filters. Widen the dates, clear a topic or outlet, or lower the minimum.")
+        return
     shown: Shown = {}
     points: list[Point] = []
     totals = cached("period_totals", ctx.path, ctx.version, ctx.filters, ctx.freq)
@@ -131,7 +135,10 @@ def top_table(ctx: PageContext, top: pd.DataFrame) -> None:
     st.caption(f"Mean tone, % positive and % negative: of the tone toward each {ONE_OF[kind]} in the sentences "
                f"naming it, not of the whole sentences. Share of voice: its mentions as a share of all mentions of "
                f"{kind_word} under these filters, as in the chart above.")
-    st.dataframe(charts.top_table(top), hide_index=True, width="stretch", column_config={
+    # each row links to the name's profile (dashboard_profile), keeping this view's filters in the link
+    shown = charts.top_table(top).assign(Profile=[profile_url(n, kind) for n in top["name"]])
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+        "Profile": LINK,
         "Mean tone": st.column_config.NumberColumn(format="%+.2f"),
         **{c: st.column_config.NumberColumn(format="%.0f%%") for c in ("% positive", "% negative",
                                                                       "Share of voice %")}})

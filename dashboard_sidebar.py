@@ -14,6 +14,7 @@ from typing import cast
 import pandas as pd
 import streamlit as st
 
+from dashboard_outlets import outlet_group_filter
 from dashboard_store import cached, topic_options, watch_store
 from dashboard_upload import upload_box
 from monitor.present import page, viewstate
@@ -94,8 +95,9 @@ def sidebar(all_sources: list[str], days: tuple[pd.Timestamp, pd.Timestamp], pat
     sources = sb.multiselect("Outlets", all_sources, key="source", placeholder="All outlets", bind="query-params")
     all_copies = sb.toggle("Count every copy of a syndicated story", key="copies", bind="query-params",
                            help="Off: a wire story run by several outlets counts once (near-duplicates grouped).")
+    outlet_group = outlet_group_filter(sb, path, version)  # `group=leaning:left`: every page, dashboard_outlets
     base = Filters(sources=tuple(sources), since=day_from, until=day_to, unique_stories=not all_copies,
-                   query=query)
+                   query=query, outlet_group=outlet_group)
     # A bound multiselect drops, from its value and the URL, a topic that is no longer an option.
     topics = sb.multiselect("Topics", topic_options(base, path, version)["name"].tolist(), key="topic",
                             placeholder="All topics", bind="query-params")

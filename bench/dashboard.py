@@ -1,6 +1,7 @@
 """Time the dashboard at scale: server-side reruns, first chart in a real browser, server memory.
 
-    python bench/dashboard.py [--store PATH] [--runs N] [--browser-runs N] [--no-browser]
+    python bench/dashboard.py [--store PATH] [--runs N] [--browser-runs N] [--warm-runs N] [--no-browser]
+                              [--baseline DIR]
 
 With `--store` (e.g. one made by bench/build_store.py) it needs nothing from ../shared. Without
 it, a store is built from Reuters-21578 in ../shared/data (skipped with a message when absent).
@@ -14,7 +15,15 @@ Measures, in one run:
     and the same for a page of one small chart (what any Streamlit page costs on this machine);
 (c) the peak RSS of the server's process tree (psutil, polled every 50 ms) during those page
     loads and a burst of filter changes (views opened by URL in the same browser);
-(d) where one filter change's rerun spends its time (pyinstrument).
+(d) where one filter change's rerun spends its time (pyinstrument);
+(e) the first chart after navigation on a WARM server (the target: one that has served a session,
+    so its imports and the default view's reads are done), each a new session in a new page, median
+    of --warm-runs; with where that time goes: the CPU seconds chromium and the server spent until
+    the chart was drawn (robust to other programs on the machine, unlike the wall clock), when the
+    server's first and last messages arrived, when the browser asked for plotly.js's code, and the
+    same for a page of one small chart (the floor). `--baseline DIR` (e.g. a checkout made by
+    `git archive HEAD | tar -x -C DIR`) serves that code too, one navigation each in turn: before
+    and after in one run, under the same load.
 
 Writes the "dashboard" section of bench/RESULTS.md. A benchmark, not a test: it asserts nothing
 about speed.
@@ -24,6 +33,8 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,7 +43,8 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -318,15 +330,131 @@ def browser_runs(store: str, runs: int) -> tuple[list[float], list[float], int, 
     return first, burst, peak, floor
 
 
+# ---- (e) a warm server: where the first chart's time goes -----------------------------------
+@dataclass
+class Load:
+    """One navigation to the first chart drawn (seconds after navigation, CPU seconds until then)."""
+
+    seconds: float
+    browser_cpu: float   # every chromium process (page, GPU, network) until the chart was drawn
+    server_cpu: float    # the streamlit server until then
+    first_message: float  # the server's first websocket message arrived
+    last_message: float   # its last one before the chart was drawn
+    plotly_asked: float   # the browser asked for plotly.js's code (the first chart's element arrived)
+    messages: int
+    kilobytes: float
+
+
+def cpu_seconds(processes: list) -> float:
+    """Return the user + system CPU seconds the processes have used so far."""
+    import psutil
+
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+            total += times.user + times.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def chromium_processes() -> list:
+    """Return this benchmark's chromium processes (children of Playwright's driver)."""
+    import psutil
+
+    return [p for p in psutil.Process().children(recursive=True) if "chrom" in p.name()]
+
+
+def timed_load(browser, url: str, server_pid: int) -> Load:
+    """Open `url` in a new page (a new session); return the time to its first chart and where it went."""
+    import psutil
+
+    server = psutil.Process(server_pid)
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    messages: list[tuple[float, int]] = []
+    asked: list[float] = []
+    start = time.perf_counter()
+    page.on("websocket", lambda ws: ws.on(
+        "framereceived", lambda data: messages.append((time.perf_counter() - start, len(data)))))
+    page.on("request", lambda r: asked.append(time.perf_counter() - start) if "/PlotlyChart." in r.url else None)
+    cpu = cpu_seconds(chromium_processes()), cpu_seconds([server, *server.children(recursive=True)])
+    page.goto(url)
+    page.locator(CHART).first.wait_for(state="visible", timeout=120_000)
+    seconds = time.perf_counter() - start
+    browser_cpu = cpu_seconds(chromium_processes()) - cpu[0]
+    server_cpu = cpu_seconds([server, *server.children(recursive=True)]) - cpu[1]
+    page.close()
+    before = [m for m in messages if m[0] <= seconds] or [(float("nan"), 0)]
+    return Load(seconds, browser_cpu, server_cpu, before[0][0], before[-1][0], asked[0] if asked else float("nan"),
+                len(before), sum(size for _, size in before) / 1000)
+
+
+def warm_runs(store: str, scripts: dict[str, Path], runs: int) -> dict[str, list[Load]]:
+    """Return `runs` first-chart loads per script, each served warm (one session served first); the
+    servers run side by side and are visited in turn, so all see the same load from other programs."""
+    from playwright.sync_api import sync_playwright
+
+    loads: dict[str, list[Load]] = {label: [] for label in scripts}
+    with sync_playwright() as pw, ExitStack() as stack:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        servers = {label: stack.enter_context(server(store, script)) for label, script in scripts.items()}
+        for url, proc in servers.values():
+            timed_load(browser, url, proc.pid)  # the session that warms the server: not counted
+        for _ in range(runs):
+            for label, (url, proc) in servers.items():
+                loads[label].append(timed_load(browser, url, proc.pid))
+        browser.close()
+    return loads
+
+
+def warm_scripts(baseline: str | None) -> tuple[dict[str, Path], Path]:
+    """Return the scripts to serve warm (this checkout's dashboard, the floor page, the baseline's
+    dashboard when given) and the temporary folder holding the floor page (for the caller to remove)."""
+    folder = Path(tempfile.mkdtemp(prefix="monitor-floor-"))
+    (folder / "floor.py").write_text(FLOOR_APP)
+    scripts = {"dashboard": ROOT / "dashboard.py", "floor": folder / "floor.py"}
+    if baseline:
+        scripts["baseline"] = Path(baseline).resolve() / "dashboard.py"
+    return scripts, folder
+
+
+def median_of(loads: list[Load], field_name: str) -> float:
+    """Return the median of one field of the loads."""
+    return statistics.median(getattr(load, field_name) for load in loads)
+
+
+def warm_lines(loads: dict[str, list[Load]]) -> list[str]:
+    """Return the Markdown table rows of (e): per script, the first chart and where its time went."""
+    names = {"dashboard": "this dashboard", "baseline": "the baseline (`--baseline`)",
+             "floor": "a page of one small chart (the floor)"}
+    lines = []
+    for label in ("baseline", "dashboard", "floor"):
+        if label not in loads:
+            continue
+        got = loads[label]
+        lines.append(f"| **first chart after navigation, warm server: {names[label]}** | "
+                     f"**{ms([load.seconds for load in got])}** |")
+        lines.append(f"| … where it went ({names[label]}; medians): CPU seconds chromium "
+                     f"{median_of(got, 'browser_cpu'):.2f}, server {median_of(got, 'server_cpu'):.2f}; "
+                     f"server's first message at {median_of(got, 'first_message'):.2f} s, last at "
+                     f"{median_of(got, 'last_message'):.2f} s ({median_of(got, 'messages'):.0f} messages, "
+                     f"{median_of(got, 'kilobytes'):.0f} kB); plotly.js asked for at "
+                     f"{median_of(got, 'plotly_asked'):.2f} s | chart drawn at "
+                     f"{median_of(got, 'seconds'):.2f} s |")
+    return lines
+
+
 # ---- the report ----------------------------------------------------------------------------
 def report(args, size: dict[str, int], reruns: dict[str, list[float]], profile: tuple[float, list],
-           browser: tuple[list[float], list[float], int, list[float]] | None) -> str:
+           browser: tuple[list[float], list[float], int, list[float]] | None,
+           warm: dict[str, list[Load]] | None = None) -> str:
     """Return the Markdown section for bench/RESULTS.md."""
     command = "python bench/dashboard.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     lines = ["## Dashboard at scale", "", f"`{command}`", "",
              f"Store: {size['articles']:,} articles, {size['mentions']:,} rows in `mentions` "
              f"(`{Path(args.store).name}`).", "",
-             "| measure | result |", "|---|---|",
+             "| measure | result |", "|---|---|", *warm_lines(warm or {}),
              f"| first load, cold caches (AppTest, server-side) | {ms(reruns['cold'])} |",
              f"| first load, warm caches | {ms(reruns['warm'])} |",
              f"| **filter-change rerun, all changes** ({THINK_SECONDS} s apart) | **{ms(reruns['change'])}** |"]
@@ -352,7 +480,9 @@ def main() -> None:
     parser.add_argument("--store", help="the store to read (default: 3,000 Reuters articles from ../shared)")
     parser.add_argument("--runs", type=int, default=3, help="AppTest rounds (caches cleared before each)")
     parser.add_argument("--browser-runs", type=int, default=3, help="fresh servers for the browser timing")
-    parser.add_argument("--no-browser", action="store_true", help="skip (b) and (c)")
+    parser.add_argument("--warm-runs", type=int, default=5, help="new sessions on a warm server, for (e)")
+    parser.add_argument("--baseline", help="another checkout's folder, served warm beside this one in (e)")
+    parser.add_argument("--no-browser", action="store_true", help="skip (b), (c) and (e)")
     parser.add_argument("--dry-run", action="store_true", help="print the section, do not write RESULTS.md")
     args = parser.parse_args()
     args.store = str(Path(args.store or default_store()).resolve())
@@ -363,12 +493,19 @@ def main() -> None:
     print(f"reruns: cold {ms(reruns['cold'])}; warm {ms(reruns['warm'])}; changes {ms(reruns['change'])}", flush=True)
     profile = profile_rerun()
     print("profile: " + "; ".join(f"{n} {s * 1000:.0f} ms" for n, s in profile[1]), flush=True)
-    browser = None
+    browser, warm = None, None
     if not args.no_browser and Path(CHROMIUM).exists():
+        scripts, floor_folder = warm_scripts(args.baseline)
+        try:
+            warm = warm_runs(args.store, scripts, args.warm_runs)
+        finally:
+            shutil.rmtree(floor_folder)
+        print("warm server, first chart: " + "; ".join(f"{label} {ms([x.seconds for x in got])}"
+                                                       for label, got in warm.items()), flush=True)
         browser = browser_runs(args.store, args.browser_runs)
         print(f"browser first chart {ms(browser[0])}; burst {ms(browser[1])}; "
               f"peak RSS {browser[2] / 2**20:.0f} MB; floor {ms(browser[3])}", flush=True)
-    section = report(args, size, reruns, profile, browser)
+    section = report(args, size, reruns, profile, browser, warm)
     print(section if args.dry_run else f"wrote {write_section('dashboard', section)}")
 
 

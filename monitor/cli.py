@@ -46,7 +46,8 @@ from monitor.ingest.topics import Taxonomy
 from monitor.ingest.watchlist import Watchlist, WatchlistError
 from monitor.present import export
 from monitor.present.provenance import describe
-from monitor.read import aggregations, frames, search, timeseries
+from monitor.read import aggregations, frames, outlet_groups, outlets, search, timeseries
+from monitor.read.outlet_groups import OutletGroup
 from monitor.store import Store, StoreBusy, StoreError, default_path
 from monitor.tables import SCHEMA_VERSION
 
@@ -101,6 +102,10 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--until", type=_day, help="last day, YYYY-MM-DD")
     exp.add_argument("--query", default="", help='only articles whose text matches this query: words, "phrases", '
                      'immigra*, AND / OR / NOT, ( ), "trump wall"~10, trump NEAR/10 wall (README: Searching the text)')
+    exp.add_argument("--outlet-group", metavar="GROUPING:GROUP", help="only the articles of this outlet group: "
+                     "a grouping of the outlets file and one of its groups (leaning:left), or a record label and "
+                     "its value (political_bias:Left); GROUPING:ungrouped for the rest")
+    exp.add_argument("--outlets", help="outlets file (default: $MONITOR_OUTLETS or data/outlets.toml)")
     exp.add_argument("--freq", choices=sorted(timeseries.FREQS), default="D", help="timeline period")
     exp.add_argument("--all-copies", action="store_true",
                      help="timeline: count every copy of a syndicated story (default: each story once, as the "
@@ -280,7 +285,8 @@ def _export(args: argparse.Namespace) -> int:
         raise UsageError(f"--query: {problem}")
     store = Store(args.store, read_only=True)
     f = frames.Filters(entities=tuple(args.person), topics=tuple(args.topic), sources=tuple(args.source),
-                        since=args.since, until=args.until, query=args.query)
+                        since=args.since, until=args.until, query=args.query,
+                        outlet_group=_outlet_group(store, args.outlet_group, args.outlets))
     if args.what == "articles":
         frame = frames.articles(store, f)
     elif args.what == "mentions":
@@ -298,6 +304,19 @@ def _export(args: argparse.Namespace) -> int:
     else:
         sys.stdout.buffer.write(data)
     return EXIT_OK
+
+
+def _outlet_group(store: Store, given: str | None, outlets_file: str | None) -> OutletGroup | None:
+    """Return the outlet-group filter `--outlet-group` names (None without it); a UsageError for one that names
+    no grouping, an OutletsError (exit 5) for an outlets file that cannot be used."""
+    if not given:
+        return None
+    offered = outlets.groupings(store, outlet_groups.load(outlets_file))
+    found = outlets.parse_group(given, offered)
+    if found is None:
+        listed = ", ".join(offered) or "none: no outlets file, no record labels stored"
+        raise UsageError(f"--outlet-group {given!r}: write GROUPING:GROUP with one of the groupings ({listed})")
+    return found
 
 
 def _output_path(args: argparse.Namespace, f: frames.Filters) -> Path:

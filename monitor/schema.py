@@ -103,6 +103,114 @@ SENTENCES_SHOWN: dict[str, str] = {
     "sentence_id": "int64", "text": STRING, "tone": "float64", "sentence_tone": "float64", "surfaces": STRING,
     "keywords": STRING, "copies": "int64",
 }
+# The Compare queries page (monitor/read/compare.py): one row per saved query and period.
+COMPARE: dict[str, str] = {
+    "period": DATE,             # the period's first day (weeks start on Monday)
+    "name": STRING,             # the saved query's name
+    "articles": "int64",        # articles the query matches
+    "total_articles": "int64",  # all articles of the period under its dates, outlets and copies setting
+    "share": "float64",         # articles / total_articles: the normalised coverage (NaN when no article)
+    "sentences": "int64",       # sentences of the matching articles (the tone's n)
+    "tone": "float64",          # their mean VADER compound, -1..1 (NaN when none)
+    "tone_low": "float64",      # 95% interval of tone: mean -/+ 1.96 standard errors, within -1..1
+    "tone_high": "float64",
+}
+# One row per saved query, chosen entity and period: the tone toward the entity within the query's articles.
+COMPARE_TOWARD: dict[str, str] = {
+    "period": DATE, "name": STRING, "entity": STRING,
+    "mentions": "int64",        # mentions of the entity in the matching articles (the tone's n)
+    "articles": "int64",        # matching articles that mention it
+    "tone": "float64",          # mean tone toward it (mentions.tone), NaN when not mentioned
+    "tone_low": "float64", "tone_high": "float64",
+}
+# One row per saved query: its share of voice among the compared queries.
+COMPARE_VOICE: dict[str, str] = {
+    "name": STRING,
+    "articles": "int64",        # articles the query matches over the whole span
+    "only_this": "int64",       # of them, those no other compared query matches
+    "share_of_voice": "float64",  # articles / the sum of every query's articles (a shared article counts in each)
+}
+# The Articles page (monitor/read/article_list.py): one row per article of the view, sorted and paged.
+ARTICLE_LIST: dict[str, str] = {
+    "article_id": STRING, "date": DATE, "source": STRING, "title": STRING, "url": STRING,
+    "tone": "float64",            # the article's tone (mean VADER compound of its sentences)
+    "tone_label": STRING,
+    "target_tone": "float64",     # mean tone toward the chosen names in it; NaN when none is chosen
+    "target_mentions": "int64",   # sentences mentioning the chosen names (0 when none is chosen)
+    "people": STRING,             # the persons it mentions most, at most 3, "; "-joined
+    "topics": STRING,             # its top topics, at most 3, "; "-joined
+    "copies": "int64",            # stored articles carrying its story (syndication)
+    "outlets": "int64",           # distinct outlets that ran its story
+}
+# One article opened on the Articles page: its sentences, and every mention in them (offsets in the sentence).
+ARTICLE_SENTENCES: dict[str, str] = {"sentence_id": "int64", "text": STRING, "tone": "float64", "topics": STRING}
+ARTICLE_MARKS: dict[str, str] = {
+    "sentence_id": "int64", "start_char": "int64", "end_char": "int64", "surface": STRING, "entity": STRING,
+    "entity_type": STRING, "tone": "float64",
+}
+# The view's top outlets: articles in the view, its share, the outlet's articles under the dates alone.
+TOP_OUTLETS: dict[str, str] = {
+    "source": STRING, "articles": "int64", "share": "float64", "outlet_total": "int64", "of_outlet": "float64",
+}
+# The view's distinctive words and phrases (monitor/read/distinctive.py) against the whole store.
+DISTINCTIVE: dict[str, str] = {
+    "term": STRING, "kind": STRING,  # word | phrase (two words)
+    "view_docs": "int64",            # articles of the view's sample containing it
+    "view_share": "float64",         # view_docs / articles in the view's sample
+    "store_docs": "int64",           # articles of the store's sample containing it
+    "store_share": "float64",
+    "log_odds": "float64",           # log-odds ratio, view against store, with the store as informative prior
+    "z": "float64",                  # log_odds over its standard error: the ranking (Monroe et al. 2008)
+}
+
+# The profile page (monitor/read/profile.py): one subject — an entity, or a topic — under the filters.
+# `kind`: person | org | place | group | topic. Tone: toward the entity (a topic: its sentences' tone).
+PROFILE_SUMMARY: dict[str, str] = {  # one row: the headline figures
+    "name": STRING, "kind": STRING, "mentions": "int64", "articles": "int64", "outlets": "int64",
+    "first_seen": DATE, "last_seen": DATE, "tone": "float64", "tone_n": "int64",
+    "positive": "float64", "negative": "float64",
+}
+STRONGEST: dict[str, str] = {  # one row per sentence: the most negative, then the most positive
+    "side": STRING, **SENTENCES_SHOWN,
+}
+del STRONGEST["keywords"]
+COMPANIONS: dict[str, str] = {  # one row per entity (or topic) found with the subject
+    "name": STRING, "kind": STRING, "articles": "int64", "sentences": "int64",
+    "tone_toward_subject": "float64", "tone_toward_them": "float64",
+}
+OUTLET_COVERAGE: dict[str, str] = {  # one row per outlet
+    "source": STRING, "outlet_articles": "int64", "articles": "int64", "share": "float64",
+    "mentions": "int64", "tone": "float64", "tone_n": "int64",
+}
+VARIANTS: dict[str, str] = {  # one row per spelling as written (a topic: per keyword)
+    "surface": STRING, "mentions": "int64", "articles": "int64", "first_seen": DATE, "last_seen": DATE,
+    "elsewhere": "int64",
+}
+NAMESAKES: dict[str, str] = {  # one row per other entity sharing a spelling, in the whole store
+    "name": STRING, "kind": STRING, "surface": STRING, "mentions": "int64",
+}
+SUBJECTS: dict[str, str] = {  # the profile picker: one row per entity or topic found
+    "name": STRING, "kind": STRING, "mentions": "int64", "score": "float64",
+}
+
+# The Outlets page (monitor/read/outlets.py). A grouping splits outlets (data/outlets.toml, or a record label
+# such as political_bias); "ungrouped" holds what it does not place.
+ARTICLE_LABELS: dict[str, str] = {  # the store's `article_labels`: one row per article, label field and value
+    "article_id": STRING, "field": STRING, "value": STRING,
+}
+GROUP_SIZES: dict[str, str] = {"group": STRING, "outlets": "int64", "articles": "int64"}
+GROUP_SERIES: dict[str, str] = {  # SERIES per group: share and total_articles are the group's own
+    "period": DATE, "group": STRING, "name": STRING, "mentions": "int64", "articles": "int64",
+    "total_articles": "int64", "share": "float64", "tone": "float64", "tone_low": "float64", "tone_high": "float64",
+}
+GROUP_SUMMARY: dict[str, str] = {  # GROUP_SERIES over the whole span: one row per group and name
+    "group": STRING, "name": STRING, "mentions": "int64", "articles": "int64", "total_articles": "int64",
+    "share": "float64", "tone": "float64", "tone_low": "float64", "tone_high": "float64",
+}
+OUTLET_BREAKDOWN: dict[str, str] = {  # one row per outlet and entity: who covers whom, in what tone
+    "source": STRING, "group": STRING, "name": STRING, "mentions": "int64", "articles": "int64",
+    "outlet_articles": "int64", "share": "float64", "tone": "float64", "tone_n": "int64",
+}
 
 ENTITY_TYPES = ("person", "org", "place", "group")
 DATE_ORIGINS = ("metadata", "header", "dateline", "missing")

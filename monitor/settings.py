@@ -15,6 +15,7 @@ SETTINGS: dict[str, tuple[str | None, Path]] = {
     "store": ("MONITOR_STORE", DATA_DIR / "monitor.duckdb"),
     "topics": ("MONITOR_TOPICS", DATA_DIR / "topics.toml"),
     "watchlist": ("MONITOR_WATCHLIST", DATA_DIR / "watchlist.toml"),
+    "outlets": ("MONITOR_OUTLETS", DATA_DIR / "outlets.toml"),
     "feeds": (None, DATA_DIR / "feeds.toml"),
 }
 

@@ -166,6 +166,26 @@ class Store:
                 write.con.execute(_SET_FLAG, [STORIES_STALE])
         return stored
 
+    def add_labels(self, labels: pd.DataFrame) -> int:
+        """Store the labels (article_id, field, value) of stored articles that have none yet; return the rows added.
+
+        What brings labels to a store made before they were kept (schema < 4): ingesting the same files again.
+        An article's labels are never replaced or mixed: one that has any keeps them. The version moves only
+        when a row was added.
+        """
+        if not len(labels):
+            return 0
+        with self._write() as write:
+            write.con.register("_labels", labels[["article_id", "field", "value"]])
+            row = write.con.execute(
+                "INSERT INTO article_labels SELECT DISTINCT l.article_id, l.field, l.value FROM _labels l "
+                "WHERE l.article_id IN (SELECT article_id FROM articles) "
+                "AND l.article_id NOT IN (SELECT article_id FROM article_labels)").fetchone()
+            write.con.unregister("_labels")
+            added = int(row[0]) if row else 0
+            write.changed = added > 0
+        return added
+
     def set_meta(self, key: str, value: str) -> None:
         """Store one value in the meta table (the version does not move: no reader's data changed)."""
         with self.connect() as con:

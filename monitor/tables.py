@@ -18,6 +18,11 @@ import pandas as pd
 NAME_LINKS = """
 CREATE TABLE IF NOT EXISTS name_links (article_id VARCHAR, name VARCHAR, entity VARCHAR, entity_type VARCHAR);
 """
+# The label fields of each article's input record (monitor/ingest/sources/labels.py: political_bias, section,
+# ...), one row per field and value: the outlet groupings of the dashboard's Outlets page are made of them.
+ARTICLE_LABELS = """
+CREATE TABLE IF NOT EXISTS article_labels (article_id VARCHAR, field VARCHAR, value VARCHAR);
+"""
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS articles (
@@ -31,7 +36,7 @@ CREATE TABLE IF NOT EXISTS raw_mentions (
     surface VARCHAR, name VARCHAR, label VARCHAR, origin VARCHAR, tone DOUBLE);
 CREATE TABLE IF NOT EXISTS topic_hits (article_id VARCHAR, sentence_id BIGINT, topic VARCHAR, keyword VARCHAR);
 CREATE TABLE IF NOT EXISTS entity_map (name VARCHAR, key VARCHAR, entity VARCHAR, entity_type VARCHAR);
-""" + NAME_LINKS
+""" + NAME_LINKS + ARTICLE_LABELS
 
 # The derived tables, rebuilt whole from the tables above (every reader reads these, never their joins).
 # `mentions`: one row per entity per sentence: two spellings of one person in a sentence count once, the
@@ -131,6 +136,7 @@ Migration = str | Callable[[duckdb.DuckDBPyConnection], None]
 MIGRATIONS: tuple[Migration, ...] = (
     TOPIC_MENTIONS,  # 1 -> 2: stores made before `topic_mentions` existed lack it
     add_mention_tones,  # 2 -> 3: the tone toward each mention, and `name_links`
+    ARTICLE_LABELS,  # 3 -> 4: the records' labels (empty: an ingest of the same files fills them, pipeline.py)
 )
 SCHEMA_VERSION = len(MIGRATIONS) + 1
 

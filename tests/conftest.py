@@ -66,19 +66,24 @@ FICTION = [
 ]
 
 
-@pytest.fixture(scope="session")
-def fiction_store(tmp_path_factory):
-    """A store of five fictional articles over four weeks from two outlets."""
+def store_of(folder, name: str, articles: list[tuple[str, str, str, str]]):
+    """Write `articles` ((day, outlet, title, body) each) as text files in `folder`, ingest them into
+    `folder/<name>.duckdb` and return that store, read-only; every article must be added."""
     from monitor.ingest.pipeline import ingest
     from monitor.store import Store
 
-    folder = tmp_path_factory.mktemp("fiction")
-    for n, (day, source, title, body) in enumerate(FICTION):
+    for n, (day, source, title, body) in enumerate(articles):
         (folder / f"{n}.txt").write_text(f"date {day}\ntitle: {title}\nsource: {source}\n{body}\n")
-    path = folder / "fiction.duckdb"
+    path = folder / f"{name}.duckdb"
     report = ingest(Store(path), [folder])
-    assert report.total("added") == len(FICTION), report
+    assert report.total("added") == len(articles), report
     return Store(path, read_only=True)
+
+
+@pytest.fixture(scope="session")
+def fiction_store(tmp_path_factory):
+    """A store of five fictional articles over four weeks from two outlets."""
+    return store_of(tmp_path_factory.mktemp("fiction"), "fiction", FICTION)
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -128,4 +128,6 @@ def test_the_bound_widgets_are_the_parameters_the_upgrade_knows(app):
     at = app()
     bound = {getattr(at.sidebar, kind)(key=key).proto.query_param_key for key, kind in WIDGETS.items()}
     bound |= {tabs.proto.tab_container.query_param_key for tabs in at.get("tab_container")}  # the pages: `page`
-    assert bound - {""} == set(BOUND)  # "": not bound (the hand-kept entities and dates)
+    bound |= {at.sidebar.selectbox(key="group").proto.query_param_key}  # the outlet group (dashboard_outlets)
+    # `grouping`: the Outlets page's own box, there only with groupings (tests/test_outlets_page.py checks it)
+    assert bound - {""} == set(BOUND) - {"grouping"}  # "": not bound (the hand-kept entities and dates)

@@ -117,6 +117,7 @@ class _Rows:
         self.sentences: list[tuple] = []
         self.mentions: list[tuple] = []
         self.hits: list[tuple] = []
+        self.labels: list[tuple[str, str, str]] = []
 
     def add(self, aid: str, article: RawArticle, sentences: Sequence[nlp.Sentence],
             taxonomy: Taxonomy, watchlist: Watchlist, code: str, text: str) -> None:
@@ -127,6 +128,7 @@ class _Rows:
             for topic, keyword in taxonomy.match(sentence.text):
                 self.hits.append((aid, sid, topic, keyword))
                 hit_topics.append(topic)
+        self.labels.extend((aid, name, value) for name, value in getattr(article, "labels", ()))
         found = resolve_article(sentences, watchlist)
         for m, targeted in zip(found, mention_tones(sentences, found), strict=True):
             self.mentions.append((aid, m.sentence_id, m.start, m.end, m.surface, m.name, m.label, m.origin, targeted))
@@ -150,4 +152,5 @@ class _Rows:
             "raw_mentions": pd.DataFrame(self.mentions, columns=[
                 "article_id", "sentence_id", "start_char", "end_char", "surface", "name", "label", "origin", "tone"]),
             "topic_hits": pd.DataFrame(self.hits, columns=["article_id", "sentence_id", "topic", "keyword"]),
+            "article_labels": pd.DataFrame(self.labels, columns=["article_id", "field", "value"]),
         }

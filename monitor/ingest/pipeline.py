@@ -121,6 +121,9 @@ class _Batcher:
         self.held: list[list[tuple[str, RawArticle]]] = []
         self.in_flight: deque = deque()
         self.done: list[tuple[list[tuple[str, RawArticle]], dict[str, pd.DataFrame]]] = []
+        # The labels of articles stored already from the same file: a store made before labels were kept
+        # (schema < 4) gets them by ingesting its files again (Store.add_labels).
+        self.known_labels: list[tuple[str, str, str]] = []
 
     def add(self, article: RawArticle) -> None:
         """Queue an article unless it is stored or queued already; send off a full batch."""
@@ -130,6 +133,8 @@ class _Batcher:
             same = self.known[aid].split("#", 1)[0] == article.path.split("#", 1)[0]
             counts.unchanged += same
             counts.duplicates += not same
+            if same:
+                self.known_labels.extend((aid, name, value) for name, value in article.labels)
         elif aid in self.seen:
             counts.duplicates += 1
         else:
@@ -202,6 +207,8 @@ class _Batcher:
             self._write_next()
         self._write_done()
         self.close(wait=False)
+        if self.known_labels:
+            self.store.add_labels(pd.DataFrame(self.known_labels, columns=["article_id", "field", "value"]))
 
     def close(self, wait: bool = True) -> None:
         """Release the runner (worker processes stop; batches not yet written are dropped)."""

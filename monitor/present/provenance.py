@@ -174,13 +174,19 @@ def describe(filters: Any, *, kind: str | None = None, names: Sequence[str] = ()
     query = (getattr(filters, "query", None) or "").strip()  # a Filters field from the query box, when it exists
     if query:
         fields = {"dates": fields.pop("dates"), "query": query, **fields}
+    # The outlet-group filter (a monitor.read.outlet_groups.OutletGroup, when that field is set): "leaning:left".
+    group = getattr(filters, "outlet_group", None)
+    if group is not None:
+        at = list(fields).index("outlets") + 1  # said right after the outlets
+        items = list(fields.items())
+        fields = dict([*items[:at], ("outlet group", group.words()), *items[at:]])
     if freq:
         fields["period"] = _FREQ_WORDS.get(freq, freq)
     if normalised is not None:
         fields["measure"] = "share of all articles" if normalised else "mentions"
     if smooth is not None:
         fields["tone smoothed over periods"] = int(smooth)
-    named = [kind_word, "topics", "outlets", "query", "dates"]
+    named = [kind_word, "topics", "outlets", "outlet group", "query", "dates"]
     if not filters.unique_stories:
         fields["copies"], named = "every copy counted", [*named, "copies"]
     return Provenance.of(fields, named)

@@ -23,9 +23,11 @@ FREQ_LABELS = {"auto": "Automatic", "D": "Day", "W": "Week", "M": "Month"}
 IMAGE_FORMATS = ("png", "svg")
 
 # Parameters of the widgets bound to the URL: each is the widget's key.
-BOUND = ("page", "q", "kind", "topic", "source", "copies", "min", "freq", "norm", "smooth", "img")
-# Parameters the dashboard writes itself.
-BY_HAND = ("entity", "from", "to")
+BOUND = ("page", "q", "kind", "topic", "source", "copies", "min", "freq", "norm", "smooth", "img", "group",
+         "grouping")
+# Parameters the dashboard writes itself (profile, profile_kind: the Profile page's subject, dashboard_profile;
+# cq: the Compare queries page's saved queries, one each, monitor/present/compare_state.py).
+BY_HAND = ("entity", "from", "to", "profile", "profile_kind", "cq")
 # Old value -> the label the bound widget reads now, per parameter.
 _OLD_VALUES: dict[str, dict[str, str]] = {
     "kind": KINDS,

@@ -8,6 +8,8 @@ import pandas as pd
 
 from monitor.ingest.names import name_key
 from monitor.read import search
+from monitor.read.outlet_groups import OutletGroup
+from monitor.read.outlet_scope import outlet_clause
 from monitor.store import Store
 
 
@@ -23,6 +25,7 @@ class Filters:
     until: date | datetime | None = None  # inclusive (the whole day)
     unique_stories: bool = False          # True: each near-duplicate story once (its first copy)
     query: str = ""                       # a text query (monitor/read/query.py): only the articles it matches
+    outlet_group: OutletGroup | None = None  # only one group of an outlet grouping (monitor/read/outlet_groups.py)
 
 
 def resolve_entity(store: Store, name: str) -> str | None:
@@ -67,6 +70,10 @@ def where_clause(store: Store, f: Filters, alias: str, with_entity: bool) -> tup
     if f.sources:
         clauses.append(f"{alias}.source IN ({', '.join('?' * len(f.sources))})")
         params.extend(f.sources)
+    if f.outlet_group is not None:
+        clause, group_params = outlet_clause(store, f.outlet_group, alias)
+        clauses.append(clause)
+        params.extend(group_params)
     if f.topics:
         clauses.append(f"{alias}.article_id IN (SELECT article_id FROM topic_hits WHERE lower(topic) IN "
                        f"({', '.join('?' * len(f.topics))}))")

@@ -19,6 +19,9 @@ class RawArticle:
     path: str                 # file path; "#<n>" (1-based) added for files holding many records
     text_origin: str = "full"  # "full", or "summary": a feed's summary whose page could not be read
     date_problem: str | None = None  # why the date given was refused (dates.read_date), when none was found
+    # The record's label fields (records.label_fields: political_bias, section, ...) as (field, value) pairs,
+    # field names lower-case snake_case: kept in the store's `article_labels`, the outlet groupings' source.
+    labels: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

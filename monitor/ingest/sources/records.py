@@ -11,6 +11,7 @@ from dataclasses import replace
 from monitor.ingest.dates import read_date
 from monitor.ingest.sources.article import make_article
 from monitor.ingest.sources.decode import SEPARATORS, decoded, drop_stray
+from monitor.ingest.sources.labels import label_fields, record_labels
 from monitor.ingest.sources.model import Item, RawArticle, Skipped
 
 # Bodies in news CSVs often exceed the csv module's 128 KiB default field limit; a
@@ -200,6 +201,10 @@ def _record_article(record: object, where: str, mapping: Mapping[str, str] | Non
     )
     if date.problem and isinstance(article, RawArticle) and article.date is None:  # no dateline made up for it
         article = replace(article, date_problem=date.problem)
+    # The record's labels (political_bias, section ...) go with it: the outlet groupings are made of them.
+    labels = record_labels(record, label_fields(), skip=[key for key in keys.values() if key is not None])
+    if labels and isinstance(article, RawArticle):
+        article = replace(article, labels=labels)
     return article
 
 
