@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard_context import PageContext
-from dashboard_store import open_store
+from dashboard_store import open_store, read
 from monitor.present import article_text, export, page
 from monitor.present.provenance import Provenance, describe
 from monitor.read import article_list, distinctive
@@ -43,10 +43,7 @@ COLUMNS: dict[str, Any] = {  # in the table's order: what an analyst scans first
 }
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def listed(name: str, path: str, version: int, *args: Any) -> Any:
-    """Return monitor.read.article_list.<name>(store, *args), cached per store version and arguments."""
-    return getattr(article_list, name)(open_store(path), *args)
+listed = partial(read, "article_list")  # monitor.read.article_list.<name>(store, ...), cached (dashboard_store.read)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import urllib.parse
 from dataclasses import replace
+from functools import partial
 from typing import Literal
 
 import pandas as pd
 import streamlit as st
 
 from dashboard_context import PageContext
-from dashboard_store import cached, open_store
+from dashboard_store import cached, read
 from monitor.present import charts, compare_charts, page
 from monitor.present.compare_state import (
     MAX_QUERIES,
@@ -43,10 +44,7 @@ MEASURES = ("Share of articles", "Articles")
 TONES = ("Sentences of its articles", "Toward the chosen names")
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _read(name: str, path: str, version: int, *args):
-    """Return monitor.read.compare.<name>(store, *args), cached per store version and arguments."""
-    return getattr(compare, name)(open_store(path), *args)
+_read = partial(read, "compare")  # monitor.read.compare.<name>(store, ...), cached (dashboard_store.read)
 
 
 # ---- the queries: rows of widgets, seeded from the URL once per session --------------------------------

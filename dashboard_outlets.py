@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard_context import PageContext
-from dashboard_store import open_store
+from dashboard_store import read
 from monitor.present import charts, export, page
 from monitor.present.figure_base import plot_text
 from monitor.read import outlet_groups, outlets
@@ -26,10 +26,7 @@ HEATMAP_OUTLETS = 25  # outlets on the heatmap (the most mentioning): the table 
 ALL = "All outlets"
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def cached(name: str, path: str, version: int, *args):
-    """Return monitor.read.outlets.<name>(store, *args), cached per store version and arguments."""
-    return getattr(outlets, name)(open_store(path), *args)
+cached = partial(read, "outlets")  # monitor.read.outlets.<name>(store, ...), cached (dashboard_store.read)
 
 
 def file_groupings() -> tuple[dict[str, outlet_groups.Grouping], str]:
@@ -102,8 +99,9 @@ def group_sizes(ctx: PageContext, grouping: GroupingChoice, name: str, about) ->
     st.caption(f"Groups of {page.markdown_text(name)} under the filters — {said or 'no article'}")
     with st.expander("The groups' sizes as a table"):
         st.dataframe(sizes, hide_index=True, key="og_sizes")
+        # on_click="ignore" on this page's CSVs: a click's rerun racing the download lost the file under load
         st.download_button("CSV", partial(export.to_bytes, sizes, "csv", about),
-                           about.file_name("outlet_groups", "csv"), "text/csv", key="og_sizes_csv",
+                           about.file_name("outlet_groups", "csv"), "text/csv", key="og_sizes_csv", on_click="ignore",
                            icon=":material/download:", help="The groups' sizes")
 
 
@@ -131,7 +129,7 @@ def summary_table(ctx: PageContext, grouping: GroupingChoice, about) -> None:
     right.dataframe(tone, key="og_tone", column_config={g: st.column_config.NumberColumn(g, format="%+.2f")
                                                         for g in order})
     st.download_button("CSV", partial(export.to_bytes, table, "csv", about), about.file_name("group_summary", "csv"),
-                       "text/csv", key="og_summary_csv", icon=":material/download:",
+                       "text/csv", key="og_summary_csv", on_click="ignore", icon=":material/download:",
                        help="Per group and name: mentions, articles, share, tone with its 95% interval")
 
 
@@ -209,7 +207,7 @@ def outlet_table(ctx: PageContext, grouping: GroupingChoice | None, name: str, a
         "tone": st.column_config.NumberColumn("tone", format="%+.2f", help="mean tone toward the name"),
         "tone_n": st.column_config.NumberColumn("tone n", help="mentions the tone averages")})
     st.download_button("CSV", partial(export.to_bytes, table, "csv", about),
-                       about.file_name("outlet_breakdown", "csv"), "text/csv", key="og_outlets_csv",
+                       about.file_name("outlet_breakdown", "csv"), "text/csv", key="og_outlets_csv", on_click="ignore",
                        icon=":material/download:", help="The per-outlet breakdown, every outlet")
     busiest = (table.groupby("source")["mentions"].sum().sort_values(ascending=False)
                .head(HEATMAP_OUTLETS).index)

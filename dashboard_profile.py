@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard_context import PageContext
-from dashboard_store import cached, open_store
+from dashboard_store import cached, read
 from monitor.present import charts, export, page
 from monitor.present.provenance import Provenance, describe
 from monitor.read import profile, timeseries
@@ -48,10 +48,7 @@ COLUMNS: dict[str, Any] = {
 }
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def profiled(name: str, path: str, version: int, *args: Any) -> Any:
-    """Return monitor.read.profile.<name>(store, *args) — cached per store version and arguments."""
-    return getattr(profile, name)(open_store(path), *args)
+profiled = partial(read, "profile")  # monitor.read.profile.<name>(store, ...), cached (dashboard_store.read)
 
 
 def profile_url(name: str, kind: str) -> str:

@@ -7,6 +7,7 @@ be read is named here, with what to do; a busy one is retried, an empty or missi
 from __future__ import annotations
 
 from dataclasses import replace
+from importlib import import_module
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +15,6 @@ import streamlit as st
 
 from dashboard_upload import upload_box
 from monitor.present import page
-from monitor.read import aggregations as agg
 from monitor.read.attached import AttachedStore
 from monitor.read.filters import Filters
 from monitor.store import Store, StoreBusy, StoreError
@@ -31,10 +31,18 @@ def open_store(path: str) -> Store:
     return AttachedStore(path)
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
+@st.cache_data(max_entries=1024, show_spinner=False)
+def read(module: str, name: str, path: str, version: int, *args, **kwargs):
+    """Return monitor.read.<module>.<name>(store, *args, **kwargs) — cached per store version and arguments.
+
+    Every page reads the store through it (aggregations through `cached`; the pages' own read modules, e.g.
+    `partial(read, "profile")`): one cache, one key scheme."""
+    return getattr(import_module(f"monitor.read.{module}"), name)(open_store(path), *args, **kwargs)
+
+
 def cached(name: str, path: str, version: int, *args, **kwargs):
     """Return monitor.read.aggregations.<name>(store, *args) — cached per store version and arguments."""
-    return getattr(agg, name)(open_store(path), *args, **kwargs)
+    return read("aggregations", name, path, version, *args, **kwargs)
 
 
 def topic_options(f: Filters, path: str, version: int) -> pd.DataFrame:

@@ -20,27 +20,26 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
 import pandas as pd
 
+from monitor import cli_values as values  # each option's text read, or a usage error
 from monitor import search_index
+from monitor.cli_values import UsageError
 from monitor.ingest.fetch import Fetcher
 from monitor.ingest.fetch_types import FetchSettings
 from monitor.ingest.names_command import add_names, run_names
-from monitor.ingest.network import allow_hosts_from_env, parse_allow_entry
+from monitor.ingest.network import allow_hosts_from_env
 from monitor.ingest.pipeline import IngestReport, ingest
 from monitor.ingest.runners import DaskError, WorkerError, dask_client, default_workers
 from monitor.ingest.sources import DEFAULT_MAX_BYTES
-from monitor.ingest.sources.records import FIELDS
 from monitor.ingest.terminal import printable
 from monitor.ingest.topics import Taxonomy
 from monitor.ingest.watchlist import Watchlist, WatchlistError
@@ -74,14 +73,14 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--watchlist", help="watchlist TOML (default: data/watchlist.toml)")
     ing.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
                      help="read FIELD (text, title, date, source, url) from COLUMN in JSON/CSV input")
-    ing.add_argument("--batch-size", type=_positive, default=200, metavar="N", help="articles per transaction")
-    ing.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES, metavar="N",
+    ing.add_argument("--batch-size", type=values.positive, default=200, metavar="N", help="articles per transaction")
+    ing.add_argument("--max-bytes", type=values.positive, default=DEFAULT_MAX_BYTES, metavar="N",
                      help=f"skip files larger than N bytes, after gunzip (default {DEFAULT_MAX_BYTES:,}: 50 MB, "
                           "as in the dashboard)")
     ing.add_argument("--follow-symlinks", action="store_true",
                      help="in folders, read what symbolic links point to outside the folder (default: report and "
                           "skip them); links to pipes, devices and /proc files are never read")
-    ing.add_argument("--workers", type=_positive, metavar="N",
+    ing.add_argument("--workers", type=values.positive, metavar="N",
                      help=f"processes running the NLP (default: one per core, {default_workers()} here; "
                           "1 runs it in this process)")
     ing.add_argument("--dask", metavar="ADDRESS",
@@ -98,8 +97,8 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--person", action="append", default=[], help="only this entity (any spelling); repeatable")
     exp.add_argument("--topic", action="append", default=[], help="only articles with this topic; repeatable")
     exp.add_argument("--source", action="append", default=[], help="only this outlet; repeatable")
-    exp.add_argument("--since", type=_day, help="first day, YYYY-MM-DD")
-    exp.add_argument("--until", type=_day, help="last day, YYYY-MM-DD")
+    exp.add_argument("--since", type=values.day, help="first day, YYYY-MM-DD")
+    exp.add_argument("--until", type=values.day, help="last day, YYYY-MM-DD")
     exp.add_argument("--query", default="", help='only articles whose text matches this query: words, "phrases", '
                      'immigra*, AND / OR / NOT, ( ), "trump wall"~10, trump NEAR/10 wall (README: Searching the text)')
     exp.add_argument("--outlet-group", metavar="GROUPING:GROUP", help="only the articles of this outlet group: "
@@ -123,8 +122,8 @@ def _add_watch(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
 
     w = sub.add_parser("watch", parents=[common], help="poll feeds every so often and ingest what is new")
     w.add_argument("--feeds", default=str(DEFAULT_FEEDS), help=f"feeds TOML (default: {DEFAULT_FEEDS})")
-    w.add_argument("--every", type=_every, default="15m", help="time between rounds: 30s, 15m, 1h (default 15m)")
-    w.add_argument("--rounds", type=_positive, help="stop after N rounds (default: until Ctrl-C)")
+    w.add_argument("--every", type=values.every, default="15m", help="time between rounds: 30s, 15m, 1h (default 15m)")
+    w.add_argument("--rounds", type=values.positive, help="stop after N rounds (default: until Ctrl-C)")
     w.add_argument("--topics", help="topic taxonomy TOML (default: data/topics.toml)")
     w.add_argument("--watchlist", help="watchlist TOML (default: data/watchlist.toml)")
     _add_allow_host(w)
@@ -132,71 +131,15 @@ def _add_watch(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
 
 def _add_allow_host(parser: argparse.ArgumentParser) -> None:
     """Add --allow-host: an internal host the fetcher may reach all the same (it refuses them by default)."""
-    parser.add_argument("--allow-host", action="append", default=[], type=_allow_host, metavar="HOST",
+    parser.add_argument("--allow-host", action="append", default=[], type=values.allow_host, metavar="HOST",
                         help="also fetch from this internal host name, IP address or network (CIDR), refused by "
                              "default (loopback, private, link-local...); repeatable; adds to $MONITOR_ALLOW_HOSTS")
-
-
-def _allow_host(text: str) -> str:
-    """Return an --allow-host value normalised, or a usage error."""
-    try:
-        return parse_allow_entry(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _fetch_settings(args: argparse.Namespace, also: frozenset[str] = frozenset()) -> FetchSettings:
     """Return the fetch settings of a command: the allow-list of $MONITOR_ALLOW_HOSTS, --allow-host and ``also``
     (the feeds file's ``allow_hosts`` for `watch`)."""
     return FetchSettings(allow_hosts=allow_hosts_from_env() | frozenset(args.allow_host) | also)
-
-
-def _every(text: str) -> float:
-    """Return --every in seconds, or a usage error."""
-    from monitor.ingest.feeds_file import parse_every
-
-    try:
-        return parse_every(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _day(text: str) -> date:
-    """Return --since/--until as a day, or a usage error (exit 2) for anything but a real YYYY-MM-DD day.
-
-    Strict on purpose: pandas would read "yesterday" or "2024" as some day, and a typo must not
-    quietly export the wrong range.
-    """
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text.strip()):
-        raise argparse.ArgumentTypeError(f"expected a day as YYYY-MM-DD, got {text!r}")
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError as exc:  # 2024-13-45: the right shape, no such day
-        raise argparse.ArgumentTypeError(f"no such day {text!r}: {exc}") from None
-
-
-def _positive(text: str) -> int:
-    """Return a whole number of at least 1, or a usage error."""
-    if not text.strip().isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
-    return int(text)
-
-
-class UsageError(ValueError):
-    """The command line's words are off (exit status 2, like argparse's own errors)."""
-
-
-def _mapping(pairs: Sequence[str]) -> dict[str, str]:
-    """Return --map FIELD=COLUMN pairs as a dict; raises UsageError on a malformed pair."""
-    out = {}
-    for pair in pairs:
-        field, sep, column = pair.partition("=")
-        if not sep or not field or not column:
-            raise UsageError(f"--map expects FIELD=COLUMN, got {pair!r}")
-        if field.strip() not in FIELDS:
-            raise UsageError(f"--map field must be one of {', '.join(FIELDS)}, got {field.strip()!r}")
-        out[field.strip()] = column.strip()
-    return out
 
 
 def _print_report(report: IngestReport) -> None:
@@ -226,7 +169,7 @@ def _print_report(report: IngestReport) -> None:
 def _ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    mapping = _mapping(args.map)  # before anything is created: a usage error leaves no store behind
+    mapping = values.mapping(args.map)  # before anything is created: a usage error leaves no store behind
     if args.dask:
         dask_client()  # likewise: without Dask installed, say which file to install before any work
     store = Store(args.store)
