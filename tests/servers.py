@@ -193,7 +193,12 @@ def wait_visible(page: Any, locator: Any, what: str, timeout: float = WAIT_MS) -
 
 
 def open_dashboard(page: Any, url: str) -> None:
-    """Go to ``url``, wait for the first chart and then for the run to end."""
+    """Go to ``url``, wait for the first chart to be drawn and then for the run to end.
+
+    The chart's element comes before plotly has drawn into it (its ``.main-svg``); a test reading the chart's
+    text at once would read ``''`` on a loaded machine, so the wait is for the drawing.
+    """
     page.goto(url)
-    wait_visible(page, page.get_by_test_id("stPlotlyChart").first, "no chart on the page")
+    drawn = page.get_by_test_id("stPlotlyChart").first.locator(".main-svg").first
+    wait_visible(page, drawn, "no chart drawn on the page")
     wait_for_idle(page)
