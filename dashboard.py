@@ -4,8 +4,9 @@ Run with `make run`, or `streamlit run dashboard.py` with MONITOR_STORE set.
 Reads top to bottom: config, the store, the view from the URL, sidebar, sections. This file lays the page
 out; its parts are beside it: dashboard_store (cached reads, a missing or busy store), dashboard_sidebar (the
 filters and the URL), dashboard_context (what every page is drawn from), one module per page (dashboard_overview,
-dashboard_articles, dashboard_compare, dashboard_outlets, dashboard_profile), dashboard_charts (a chart with its
-downloads), dashboard_drill (the sentences behind a point) and dashboard_upload (the "Add articles" box).
+dashboard_articles, dashboard_compare, dashboard_outlets, dashboard_profile, dashboard_quotes), dashboard_charts
+(a chart with its downloads), dashboard_drill (the sentences behind a point), dashboard_quote_cards (quotations
+as cards) and dashboard_upload (the "Add articles" box).
 """
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ from typing import cast
 import pandas as pd
 import streamlit as st
 
+import dashboard_alerts
 import dashboard_articles
 import dashboard_compare
 import dashboard_outlets
 import dashboard_overview
 import dashboard_profile
+import dashboard_quotes
 from dashboard_charts import chart_block as draw_chart_block
 from dashboard_charts import image_export
 from dashboard_context import PAGES, PageContext
@@ -94,7 +97,8 @@ ctx = PageContext(store_path, version, view, filters, span, freq, period_word, e
                   chart_block, (ok_images, image_note))
 tabs = st.tabs(PAGES, key="page", bind="query-params", on_change="rerun")
 for tab, draw in zip(tabs, (dashboard_overview.render, dashboard_articles.render, dashboard_compare.render,
-                            dashboard_outlets.render, dashboard_profile.render), strict=True):
+                            dashboard_outlets.render, dashboard_profile.render,
+                            dashboard_quotes.render, dashboard_alerts.render), strict=True):
     if tab.open:
         with tab:
             draw(ctx)

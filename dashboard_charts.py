@@ -25,17 +25,22 @@ def image_export() -> tuple[bool, str]:
 
 
 def chart_block(key: str, fig, frame: pd.DataFrame, caption: str, *, provenance: Provenance, image_format: str,
-                images: tuple[bool, str]):
-    """Draw one chart with its caption and downloads (CSV, HTML, PNG, SVG); return its selection event.
+                images: tuple[bool, str], selectable: bool = False):
+    """Draw one chart with its caption and downloads (CSV, HTML, PNG, SVG); return its selection event (None
+    unless `selectable`).
 
     `provenance` (the view's filters) names the files and is written into each (the CSV's view columns, the
     chart's subtitle); `image_format` is the camera button's, and `images` is image_export(): whether the
-    PNG/SVG downloads work here, and why not.
+    PNG/SVG downloads work here, and why not. Only a `selectable` chart reruns the page on a click (its point
+    opens the drill-down): selection costs the browser time before the chart is drawn (bench/RESULTS.md), and a
+    click on a chart that opens nothing would rerun the page for nothing.
     """
     ok_images, image_note = images
     stem = provenance.stem(key)
-    event = st.plotly_chart(fig, key=f"chart_{key}", config=charts.plot_config(stem, image_format), theme=None,
-                            on_select="rerun", selection_mode="points", width="stretch")
+    config = charts.plot_config(stem, image_format)
+    event = (st.plotly_chart(fig, key=f"chart_{key}", config=config, theme=None, width="stretch", on_select="rerun",
+                             selection_mode="points") if selectable else
+             st.plotly_chart(fig, key=f"chart_{key}", config=config, theme=None, width="stretch"))
     st.caption(caption)
     # the chart's text alternative: its numbers as a table, for screen readers and for reading exact values.
     # Drawn only once opened (a lazy expander: opening it reruns): the Overview's six hidden data grids cost
@@ -55,7 +60,7 @@ def chart_block(key: str, fig, frame: pd.DataFrame, caption: str, *, provenance:
                             f"image/{'svg+xml' if fmt == 'svg' else 'png'}", key=f"dl_{key}_{fmt}",
                             icon=":material/download:", disabled=not ok_images,
                             help="Rendered on the server" if ok_images else image_note)
-    return event
+    return event if selectable else None
 
 
 def clicked(event) -> tuple[str, pd.Timestamp] | None:

@@ -17,7 +17,7 @@ from monitor.present.viewstate import View
 from monitor.read.filters import Filters
 
 # The dashboard's pages, in the order of their tabs; the open one is kept in the URL as `page`.
-PAGES = ("Overview", "Articles", "Compare queries", "Outlets", "Profile")
+PAGES = ("Overview", "Articles", "Compare queries", "Outlets", "Profile", "Quotes", "Alerts")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard_profile import profile_url
+from dashboard_quote_cards import drill_section as quotations_of
 from dashboard_store import cached, topic_options
 from monitor.present import export, page
 from monitor.present.provenance import Provenance, describe
@@ -89,6 +90,8 @@ def drill_down(pick: tuple[str, pd.Timestamp] | None, periods: list[pd.Timestamp
                                                        period, end, about),
                        about.file_name("sentences", "csv"), "text/csv", key="dl_sentences_csv",
                        icon=":material/download:")
+    if name:  # what the one picked said in the period picked (dashboard_quote_cards)
+        quotations_of(path, version, filters, name, (period, end), provenance)
 
 
 def profile_links(name: str | None, kind: str, topic: str | None) -> None:

@@ -11,11 +11,13 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from dashboard_alerts import chart_alerts
 from dashboard_charts import clicked, zip_bytes
 from dashboard_context import PageContext
 from dashboard_corrections import corrections_panel
 from dashboard_drill import drill_down, drill_periods
 from dashboard_profile import LINK, profile_url
+from dashboard_report import report_buttons
 from dashboard_sidebar import TOP_N
 from dashboard_store import cached, topic_options
 from monitor.present import charts, export, page
@@ -56,13 +58,14 @@ def entity_section(ctx: PageContext, totals: pd.DataFrame, shown: Shown, points:
                                            totals), view.smooth)
     measure = "share of articles" if view.normalised else "mentions"
     fig = charts.mentions_chart(series, normalised=view.normalised, colors=ctx.colors, subject=kind_word,
-                                span=ctx.span, title=f"Coverage per {ctx.period_word} ({measure})")
+                                span=ctx.span, title=f"Coverage per {ctx.period_word} ({measure})",
+                                alerts=chart_alerts(ctx, view.kind, ctx.names))  # the Alerts page's, as markers
     left, right = st.columns(2)
     with left:
         ev = ctx.chart_block(f"{view.kind}_mentions", fig, series,
                              (f"Articles mentioning each, as a share of all articles per {ctx.period_word}"
                               if view.normalised else f"Sentences mentioning each, per {ctx.period_word}")
-                             + ". Click a point to read them.")
+                             + ". Click a point to read them.", selectable=True)
         points.append(clicked(ev))
         shown[f"{view.kind}_mentions"] = (fig, series)
     fig = charts.tone_chart(series, colors=ctx.colors, title=f"Tone toward each per {ctx.period_word}",
@@ -72,7 +75,7 @@ def entity_section(ctx: PageContext, totals: pd.DataFrame, shown: Shown, points:
         points.append(clicked(ctx.chart_block(f"{view.kind}_tone", fig, series,
                                               f"Mean tone toward each {ONE_OF[view.kind]} (−1 to +1), "
                                               "scored for the name within its sentence, with its 95% interval; "
-                                              f"{smoothing}.")))
+                                              f"{smoothing}.", selectable=True)))
         shown[f"{view.kind}_tone"] = (fig, series)
     return series
 
@@ -94,13 +97,15 @@ def topic_section(ctx: PageContext, totals: pd.DataFrame, shown: Shown,
                                 title=f"Topic coverage per {ctx.period_word} ({measure})")
     with left:
         points.append(clicked(ctx.chart_block("topic_mentions", fig, tseries,
-                                              f"Articles and sentences hitting each topic's keywords{scope}.")))
+                                              f"Articles and sentences hitting each topic's keywords{scope}.",
+                                              selectable=True)))
         shown["topic_mentions"] = (fig, tseries)
     fig = charts.tone_chart(tseries, colors=tcolors, title=f"Topic tone per {ctx.period_word}",
                             measure=charts.TONE_OF_SENTENCES)
     with right:
         points.append(clicked(ctx.chart_block("topic_tone", fig, tseries,
-                                              f"Mean VADER tone of the whole sentences hitting each topic{scope}.")))
+                                              f"Mean VADER tone of the whole sentences hitting each topic{scope}.",
+                                              selectable=True)))
         shown["topic_tone"] = (fig, tseries)
     return topic_names, tseries
 
@@ -158,3 +163,4 @@ def download_everything(ctx: PageContext, shown: Shown, top: pd.DataFrame) -> No
     st.caption("The zip's README.txt and manifest.json list every file, what it holds and the filters behind it.")
     if not ok_images:
         st.caption(image_note)
+    report_buttons(ctx, shown, top)  # PDF / HTML / PowerPoint of the view, made on click (dashboard_report)

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard_context import PageContext
+from dashboard_quote_cards import profile_section as quoted_section
 from dashboard_store import cached, read
 from monitor.present import charts, export, page
 from monitor.present.provenance import Provenance, describe
@@ -127,6 +128,8 @@ def draw_profile(ctx: PageContext, name: str, kind: str) -> None:
     headline(head.iloc[0], kind)
     over_time(ctx, name, kind, about)
     strongest_section(ctx, name, kind, about)
+    if kind != "topic":  # who said what (dashboard_quote_cards): quoted beside mentioned, their two tones
+        quoted_section(ctx.path, ctx.version, ctx.filters, name, kind, about)
     companions_section(ctx, name, kind, about)
     outlets_section(ctx, name, kind, about)
     variants_section(ctx, name, kind, about)

@@ -363,7 +363,14 @@ def chromium_processes() -> list:
     """Return this benchmark's chromium processes (children of Playwright's driver)."""
     import psutil
 
-    return [p for p in psutil.Process().children(recursive=True) if "chrom" in p.name()]
+    found = []
+    for process in psutil.Process().children(recursive=True):
+        try:  # a child may end between the listing and the look at its name
+            if "chrom" in process.name():
+                found.append(process)
+        except psutil.Error:
+            pass
+    return found
 
 
 def timed_load(browser, url: str, server_pid: int) -> Load:

@@ -1,6 +1,7 @@
 """Draw the articles of the quotation gold set (tests/gold/quotes/) and load them as the monitor reads them.
 
     python bench/quotes_sample.py          # writes tests/gold/quotes/sample.json (record ids only, no text)
+    python bench/quotes_sample.py --heldout  # writes tests/gold/quotes/heldout.json: a second draw, held out
 
 ReCOVery 2020 (../shared/data/recovery_covid2020): 12 reliable and 12 unreliable articles, each from an
 outlet of its own, spread round-robin over the months, bodies of 1,500-5,000 characters with at least one
@@ -28,6 +29,10 @@ from monitor.ingest.sources import RawArticle, read_paths  # noqa: E402
 
 SEED = 20261201
 SAMPLE = ROOT / "tests" / "gold" / "quotes" / "sample.json"
+# The second draw: annotated after the extractor was tuned on the first (quotes_a/b), to measure it on articles
+# nobody had looked at while tuning: 5 reliable, 5 unreliable, 4 pages, none of the first draw's.
+HELDOUT = ROOT / "tests" / "gold" / "quotes" / "heldout.json"
+HELDOUT_SEED = 20261202
 NAMES_SAMPLE = ROOT / "tests" / "gold" / "sample.json"
 FUNDUS = SHARED_DATA / "html" / "fundus_us"
 PER_PART = 12
@@ -52,10 +57,13 @@ def _pool(articles: list[RawArticle], part: str, taken: set[str], quoted: bool) 
                    and any(m in a.text for m in MARKS) == quoted), key=lambda a: a.path)
 
 
-def draw(rng: random.Random) -> dict[str, list[str]]:
-    """Return the drawn record paths: `recovery` (quoted articles, then the ones without marks) and `fundus`."""
+def draw(rng: random.Random, per_part: int = PER_PART, without: int = WITHOUT_MARKS, pages_n: int = FUNDUS_N,
+         drawn: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
+    """Return the drawn record paths: `recovery` (quoted articles, then the ones without marks) and `fundus`,
+    none of the person-mention gold's records nor of `drawn` (an earlier draw)."""
     articles = recovery_articles()
     taken = set(json.loads(NAMES_SAMPLE.read_text())["recovery"]) if NAMES_SAMPLE.exists() else set()
+    taken |= set((drawn or {}).get("recovery", []))
     chosen: list[str] = []
     for part in RECOVERY_PARTS:
         outlets: set[str] = set()
@@ -63,22 +71,24 @@ def draw(rng: random.Random) -> dict[str, list[str]]:
         by_month: dict[int, list[RawArticle]] = {}
         for a in pool:
             by_month.setdefault(a.date.month, []).append(a)  # type: ignore[union-attr]
-        while sum(1 for c in chosen if c.startswith(part + "/")) < PER_PART:
+        while sum(1 for c in chosen if c.startswith(part + "/")) < per_part:
             for month in sorted(by_month):
                 options = [a for a in by_month[month] if a.path.split("#")[0] not in outlets]
-                if options and sum(1 for c in chosen if c.startswith(part + "/")) < PER_PART:
+                if options and sum(1 for c in chosen if c.startswith(part + "/")) < per_part:
                     pick = rng.choice(options)
                     outlets.add(pick.path.split("#")[0])
                     chosen.append(_relative(pick.path))
     plain = [_relative(a.path) for part in RECOVERY_PARTS for a in _pool(articles, part, taken, False)]
-    chosen += rng.sample(plain, min(WITHOUT_MARKS, len(plain)))
-    pages = sorted(p.name for p in FUNDUS.glob("*.html.gz"))
-    return {"recovery": chosen, "fundus": ["fundus_us/" + p for p in sorted(rng.sample(pages, FUNDUS_N))]}
+    chosen += rng.sample(plain, min(without, len(plain)))
+    used = set((drawn or {}).get("fundus", []))
+    pages = sorted(p.name for p in FUNDUS.glob("*.html.gz") if "fundus_us/" + p.name not in used)
+    return {"recovery": chosen, "fundus": ["fundus_us/" + p for p in sorted(rng.sample(pages, pages_n))]}
 
 
-def load_records() -> list[Record]:
-    """Return the sampled records of tests/gold/quotes/sample.json with their text, as the monitor reads them."""
-    spec = json.loads(SAMPLE.read_text())
+def load_records(sample: Path = SAMPLE) -> list[Record]:
+    """Return the sampled records of `sample` (tests/gold/quotes/sample.json; HELDOUT for the second draw) with
+    their text, as the monitor reads them."""
+    spec = json.loads(sample.read_text())
     found = {_relative(a.path): a for a in recovery_articles()}
     out = [Record(rec, found[rec]) for rec in spec["recovery"]]
     for rec in spec["fundus"]:
@@ -88,13 +98,17 @@ def load_records() -> list[Record]:
 
 
 def main() -> None:
-    """Write the sample file."""
+    """Write the sample file (or, with --heldout, the second draw's)."""
     if not (SHARED_DATA / "recovery_covid2020").is_dir():
         raise SystemExit(f"no {SHARED_DATA}/recovery_covid2020: nothing to draw from")
-    spec = {"seed": SEED, **draw(random.Random(SEED))}
-    SAMPLE.parent.mkdir(parents=True, exist_ok=True)
-    SAMPLE.write_text(json.dumps(spec, indent=1) + "\n")
-    print(f"wrote {SAMPLE}: {len(spec['recovery'])} ReCOVery records, {len(spec['fundus'])} pages")
+    if "--heldout" in sys.argv[1:]:
+        first = json.loads(SAMPLE.read_text())
+        out, spec = HELDOUT, {"seed": HELDOUT_SEED, **draw(random.Random(HELDOUT_SEED), 5, 0, 4, first)}
+    else:
+        out, spec = SAMPLE, {"seed": SEED, **draw(random.Random(SEED))}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(spec, indent=1) + "\n")
+    print(f"wrote {out}: {len(spec['recovery'])} ReCOVery records, {len(spec['fundus'])} pages")
 
 
 if __name__ == "__main__":

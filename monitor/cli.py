@@ -1,4 +1,4 @@
-"""The command line: `python -m monitor ingest | watch | export | info | migrate | names`.
+"""The command line: `python -m monitor ingest | watch | export | info | migrate | names | alerts | report`.
 
 Exit status (the README's table says the same):
   0    done: everything was ingested;
@@ -32,6 +32,7 @@ import pandas as pd
 
 from monitor import cli_values as values  # each option's text read, or a usage error
 from monitor import search_index
+from monitor.alerts_command import add_alerts, add_watch_alerts, run_alerts, watch_alerts
 from monitor.cli_values import UsageError
 from monitor.ingest.fetch import Fetcher
 from monitor.ingest.fetch_types import FetchSettings
@@ -47,6 +48,7 @@ from monitor.present import export
 from monitor.present.provenance import describe
 from monitor.read import aggregations, frames, outlet_groups, outlets, search, timeseries
 from monitor.read.outlet_groups import OutletGroup
+from monitor.report_command import add_report, run_report
 from monitor.store import Store, StoreBusy, StoreError, default_path
 from monitor.tables import SCHEMA_VERSION
 
@@ -111,6 +113,8 @@ def _parser() -> argparse.ArgumentParser:
                           "dashboard does); the other exports always list every copy")
     sub.add_parser("info", parents=[common], help="what the store holds")
     add_names(sub, common)
+    add_alerts(sub, common)
+    add_report(sub, common)  # monitor/report_command.py (exit 6: nothing to report)
     sub.add_parser("migrate", parents=[common],
                    help="bring a store made by an older monitor up to this one's schema (an ingest does it too)")
     return parser
@@ -127,6 +131,7 @@ def _add_watch(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
     w.add_argument("--topics", help="topic taxonomy TOML (default: data/topics.toml)")
     w.add_argument("--watchlist", help="watchlist TOML (default: data/watchlist.toml)")
     _add_allow_host(w)
+    add_watch_alerts(w)
 
 
 def _add_allow_host(parser: argparse.ArgumentParser) -> None:
@@ -203,7 +208,7 @@ def _watch(args: argparse.Namespace) -> int:
     with watch.interrupt_on_signals():
         # watch() catches the interrupt itself, logs its summary and returns.
         watch.watch(store, feeds, every=args.every, rounds=args.rounds, taxonomy=taxonomy, watchlist=watchlist,
-                    fetcher=Fetcher(_fetch_settings(args, found.allow_hosts)))
+                    fetcher=Fetcher(_fetch_settings(args, found.allow_hosts)), after_round=watch_alerts(args, store))
     return EXIT_OK
 
 
@@ -309,7 +314,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)  # a usage error exits 2 here (argparse's SystemExit)
         commands = {"ingest": _ingest, "watch": _watch, "export": _export, "info": _info, "migrate": _migrate,
-                    "names": run_names}
+                    "names": run_names, "alerts": run_alerts, "report": run_report}
         return commands[args.command](args)
     except UsageError as exc:
         print(f"usage error: {printable(exc)}", file=sys.stderr)

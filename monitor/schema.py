@@ -212,6 +212,58 @@ OUTLET_BREAKDOWN: dict[str, str] = {  # one row per outlet and entity: who cover
     "outlet_articles": "int64", "share": "float64", "tone": "float64", "tone_n": "int64",
 }
 
+# Who said what (monitor/read/quotes.py): the store's `quotes` with their articles and canonical speakers.
+QUOTES: dict[str, str] = {  # one row per direct quotation
+    "article_id": STRING, "date": DATE, "source": STRING, "title": STRING, "url": STRING,
+    "quote_id": "int64",        # 0-based order of the quotation in its article
+    "sentence_id": "int64",     # the sentence where it starts
+    "text": STRING,             # the quoted words (the parts of a split quotation joined by " … ")
+    "speaker": STRING,          # canonical name (as `mentions.entity`); the description for one; <NA> when unknown
+    "speaker_kind": STRING,     # person | org | group | place | description | unknown
+    "attribution": STRING,      # named | pronoun | description | unknown: how the speaker was found
+    "cue": STRING,              # same | adjacent | according | pronoun | continued | description | none
+    "partial": "boolean",       # a quoted stretch inside the writer's own sentence
+    "surface": STRING,          # the speaker as written ("Smith", "a campaign spokesman"); <NA> when unknown
+    "tone": "float64",          # the tone of the quoted words themselves, -1..1
+}
+MOST_QUOTED: dict[str, str] = {  # one row per named speaker: quoted beside mentioned, two tones kept apart
+    "name": STRING, "kind": STRING,  # the canonical speaker and its entity type
+    "quotes": "int64",          # quotations attributed to them
+    "quoted_articles": "int64",  # articles quoting them
+    "mentions": "int64",        # sentences naming them (the `mentions` frame) under the same filters
+    "articles": "int64",        # articles naming them
+    "quote_tone": "float64",    # mean tone of what they say (their quotations' tone)
+    "tone_toward": "float64",   # mean tone toward them (mentions.tone); NaN when never named
+    "last_quoted": DATE,        # the newest article quoting them
+}
+QUOTE_ATTRIBUTION: dict[str, str] = {  # one row per way a speaker was found: how many quotations
+    "attribution": STRING, "quotes": "int64", "share": "float64",
+}
+
+# Spike alerts (monitor/read/alerts.py): one row per alert, a period against its trailing baseline.
+ALERTS: dict[str, str] = {
+    "kind": STRING,             # person | org | place | group | topic | query
+    "name": STRING,             # the canonical entity, the topic, or the saved query's name
+    "period": DATE,             # the period's first day (weeks start on Monday)
+    "freq": STRING,             # day | week
+    "metric": STRING,           # volume | tone
+    "direction": STRING,        # up | down
+    "value": "float64",         # volume: articles in the period; tone: their mean tone toward it (per article)
+    "baseline": "float64",      # volume: articles expected for a period with this many articles, at the baseline
+                                # periods' rate; tone: the baseline periods' mean tone
+    "change": "float64",        # volume: value / baseline (inf from a baseline of 0); tone: value - baseline
+    "score": "float64",         # signed z: the normal quantile of the one-sided p (volume), Welch's z (tone)
+    "p_value": "float64",       # the test's two-sided p: an alert has p <= 5e-5 (monitor/read/alerts.py Settings.alpha)
+    "articles": "int64",        # articles in the period behind it (naming it, hitting the topic, matching the query)
+    "mentions": "int64",        # their sentences naming it (hitting the topic; a query: all their sentences)
+    "total_articles": "int64",  # all articles of the period under the filters: the exposure
+    "n": "float64",             # the test's n in the period: articles (volume), articles with a tone toward it (tone)
+    "baseline_n": "float64",    # the same over the baseline periods
+    "baseline_total": "float64",  # volume: all articles of the baseline periods (NaN for tone)
+    "dispersion": "float64",    # volume: the baseline's overdispersion (>= 1) the counts were divided by
+    "query": STRING,            # kind query: its text query (<NA> for the others)
+}
+
 ENTITY_TYPES = ("person", "org", "place", "group")
 DATE_ORIGINS = ("metadata", "header", "dateline", "missing")
 TONE_LABELS = ("positive", "neutral", "negative")

@@ -23,6 +23,21 @@ CREATE TABLE IF NOT EXISTS name_links (article_id VARCHAR, name VARCHAR, entity 
 ARTICLE_LABELS = """
 CREATE TABLE IF NOT EXISTS article_labels (article_id VARCHAR, field VARCHAR, value VARCHAR);
 """
+# The direct quotations of each article and who said them (monitor/ingest/quotes.py), one row per quotation:
+# `quote_id` its order in the article; `sentence_id`/`end_sentence_id` the sentences where it starts and ends;
+# `start_char`/`end_char` in the analysed text (monitor.ingest.batch.analysed_text: the title may come first),
+# NULL when the stored text cannot be matched to its sentences; `text` the quoted words, the parts of a split
+# quotation joined by " … "; `speaker_name` the speaker's raw name key (raw_mentions.name, so entity_map and
+# name_links give the canonical speaker), NULL when no named entity; `speaker_surface` the speaker as written
+# (NULL when unknown); `attribution` named | pronoun | description | unknown; `cue` same | adjacent |
+# according | pronoun | continued | description | none; `partial` a quoted stretch inside the writer's
+# sentence; `tone` the quotation's own VADER compound.
+QUOTES = """
+CREATE TABLE IF NOT EXISTS quotes (
+    article_id VARCHAR, quote_id BIGINT, sentence_id BIGINT, end_sentence_id BIGINT,
+    start_char INTEGER, end_char INTEGER, text VARCHAR, speaker_name VARCHAR, speaker_surface VARCHAR,
+    attribution VARCHAR, cue VARCHAR, partial BOOLEAN, tone DOUBLE);
+"""
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS articles (
@@ -36,7 +51,7 @@ CREATE TABLE IF NOT EXISTS raw_mentions (
     surface VARCHAR, name VARCHAR, label VARCHAR, origin VARCHAR, tone DOUBLE);
 CREATE TABLE IF NOT EXISTS topic_hits (article_id VARCHAR, sentence_id BIGINT, topic VARCHAR, keyword VARCHAR);
 CREATE TABLE IF NOT EXISTS entity_map (name VARCHAR, key VARCHAR, entity VARCHAR, entity_type VARCHAR);
-""" + NAME_LINKS + ARTICLE_LABELS
+""" + NAME_LINKS + ARTICLE_LABELS + QUOTES
 
 # The derived tables, rebuilt whole from the tables above (every reader reads these, never their joins).
 # `mentions`: one row per entity per sentence: two spellings of one person in a sentence count once, the
@@ -74,6 +89,8 @@ DERIVED = MENTIONS + ";\n" + TOPIC_MENTIONS
 # Articles whose mentions' tones one batch of the 2 -> 3 migration reads and scores: only their sentences
 # with mentions are in memory at once (Reuters: about 4 such sentences an article, of some 160 characters).
 TONE_BATCH_ARTICLES = 1_000
+# Articles whose sentences and mentions one batch of the 4 -> 5 migration reads to find their quotations.
+QUOTE_BATCH_ARTICLES = 1_000
 
 
 def mention_tone_rows(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> pd.DataFrame:
@@ -127,6 +144,20 @@ def add_mention_tones(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'version'")
 
 
+def add_quotes(con: duckdb.DuckDBPyConnection) -> None:
+    """Schema 4 -> 5: add the `quotes` table, filled from the stored sentences and raw mentions (no NER),
+    QUOTE_BATCH_ARTICLES articles at a time (monitor.ingest.quotes.stored_quotes reads and finds them)."""
+    from monitor.ingest.quotes import stored_quotes
+
+    con.execute(QUOTES)
+    ids = [row[0] for row in con.execute("SELECT DISTINCT article_id FROM sentences ORDER BY 1").fetchall()]
+    for batch in _batches(ids, QUOTE_BATCH_ARTICLES):
+        con.register("_batch_quotes", stored_quotes(con, batch))
+        con.execute("INSERT INTO quotes BY NAME SELECT * FROM _batch_quotes")
+        con.unregister("_batch_quotes")
+    # The version stays: no reader has seen this store's quotations (a reader refuses a schema-4 store).
+
+
 Migration = str | Callable[[duckdb.DuckDBPyConnection], None]
 # Step N takes a store at schema version N to N + 1; they run in order, in the transaction of a writable
 # open (monitor.store_open.open_schema), which then rebuilds the derived tables with today's SQL (so a
@@ -137,6 +168,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     TOPIC_MENTIONS,  # 1 -> 2: stores made before `topic_mentions` existed lack it
     add_mention_tones,  # 2 -> 3: the tone toward each mention, and `name_links`
     ARTICLE_LABELS,  # 3 -> 4: the records' labels (empty: an ingest of the same files fills them, pipeline.py)
+    add_quotes,  # 4 -> 5: the quotations and their speakers, from the stored sentences and mentions
 )
 SCHEMA_VERSION = len(MIGRATIONS) + 1
 

@@ -47,8 +47,12 @@ ORDER BY a.date, t.article_id, t.sentence_id, t.topic
 
 
 def downgrade(path: str | Path, version: int) -> None:
-    """Turn a store file of today's schema into what schema `version` (1, 2 or 3) made of the same rows."""
+    """Turn a store file of today's schema into what schema `version` (1 to 4) made of the same rows."""
     with duckdb.connect(str(path)) as con:
+        con.execute("DROP TABLE quotes")  # 4 -> 5 added it
+        if version == 4:
+            con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+            return
         con.execute("DROP TABLE article_labels")  # 3 -> 4 added it
         if version == 3:
             con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")

@@ -189,3 +189,20 @@ def test_a_migration_killed_midway_leaves_a_usable_v2_store(tmp_path):
         Store(path, read_only=True)
     assert Store(path).migrated_from == 2
     assert_migrated(path)
+
+
+@pytest.mark.parametrize("batch", [1, 1000])
+def test_the_migration_finds_the_quotations_of_the_stored_sentences(tmp_path, monkeypatch, batch):
+    """Schema 4 -> 5 (run here from 2): the quotations come from the stored sentences and mentions, no NER.
+    The stored articles have no text, so the offsets are unknown (NULL) and the rest is still found."""
+    monkeypatch.setattr(tables, "QUOTE_BATCH_ARTICLES", batch)
+    path = make_v2_store(tmp_path / "v2.duckdb")
+    Store(path)
+    with duckdb.connect(str(path), read_only=True) as con:
+        expected = con.execute(
+            "SELECT s.article_id, s.sentence_id, r.name FROM sentences s JOIN raw_mentions r USING "
+            "(article_id, sentence_id) WHERE s.text LIKE '\u201cIt is a disgrace,\u201d%' "
+            "AND r.start_char = length('\u201cIt is a disgrace,\u201d ') ORDER BY 1, 2").fetchall()
+        found = con.execute("SELECT article_id, sentence_id, speaker_name, text, attribution, cue, start_char "
+                            "FROM quotes ORDER BY 1, 2").fetchall()
+    assert expected and found == [(a, s, name, "It is a disgrace,", "named", "same", None) for a, s, name in expected]

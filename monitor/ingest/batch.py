@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from monitor.ingest import dedupe, language, nlp, tone
+from monitor.ingest import dedupe, language, nlp, quotes, tone
 from monitor.ingest.entities import Mention, resolve_article
 from monitor.ingest.sources import RawArticle
 from monitor.ingest.topics import Taxonomy
@@ -118,6 +118,7 @@ class _Rows:
         self.mentions: list[tuple] = []
         self.hits: list[tuple] = []
         self.labels: list[tuple[str, str, str]] = []
+        self.quotes: list[tuple] = []
 
     def add(self, aid: str, article: RawArticle, sentences: Sequence[nlp.Sentence],
             taxonomy: Taxonomy, watchlist: Watchlist, code: str, text: str) -> None:
@@ -132,6 +133,8 @@ class _Rows:
         found = resolve_article(sentences, watchlist)
         for m, targeted in zip(found, mention_tones(sentences, found), strict=True):
             self.mentions.append((aid, m.sentence_id, m.start, m.end, m.surface, m.name, m.label, m.origin, targeted))
+        # Who said what: from the sentences and the mentions just resolved (offsets in `text`, the analysed text).
+        self.quotes.extend(quotes.quote_rows(aid, quotes.article_quotes(sentences, found, text)))
         tones = [s.tone for s in sentences]
         self.articles.append({
             "article_id": aid, "date": article.date, "date_origin": article.date_origin,
@@ -153,4 +156,5 @@ class _Rows:
                 "article_id", "sentence_id", "start_char", "end_char", "surface", "name", "label", "origin", "tone"]),
             "topic_hits": pd.DataFrame(self.hits, columns=["article_id", "sentence_id", "topic", "keyword"]),
             "article_labels": pd.DataFrame(self.labels, columns=["article_id", "field", "value"]),
+            "quotes": quotes.frame(self.quotes),
         }

@@ -180,6 +180,12 @@ def fold_text(text: str) -> str:
 
 @lru_cache(maxsize=65536)  # the same names come back in every article and in every entity map
 def fold_name(name: str) -> str:
-    """Return a name folded for comparison: :func:`fold_text` plus full NFKC, whitespace collapsed."""
-    folded = fold_text(unicodedata.normalize("NFKC", drop_invisible(name)))
+    """Return a name folded for comparison: :func:`fold_text` plus full NFKC, whitespace collapsed.
+
+    Folded before NFKC as well as after, so a name and its article text's folding share a key: NFKC alone can
+    split a word the lookalike folding reads whole (an "A", a superscript two and an Armenian letter: the
+    superscript is part of the word, the 2 NFKC makes of it is not), and fold_text of the text would then fold
+    a letter that NFKC-first folding left as it was.
+    """
+    folded = fold_text(unicodedata.normalize("NFKC", fold_text(drop_invisible(name))))
     return " ".join(unicodedata.normalize("NFKC", folded).split())

@@ -256,8 +256,12 @@ def _count(outcome: FeedOutcome, report: IngestReport) -> None:
 
 def watch(store: Store, feeds: Sequence[Feed], *, every: float, rounds: int | None = None,
           fetcher: Fetcher | None = None, taxonomy: Taxonomy | None = None,
-          watchlist: Watchlist | None = None, log: Callable[[str], None] | None = None) -> WatchSummary:
+          watchlist: Watchlist | None = None, log: Callable[[str], None] | None = None,
+          after_round: Callable[[], None] | None = None) -> WatchSummary:
     """Poll ``feeds`` every ``every`` seconds until ``rounds`` rounds or Ctrl-C; return the totals.
+
+    ``after_round`` runs after each round that reached the store (the CLI's spike alerts: the ingest stage
+    may not import the read side, so the caller hands it in); it must not raise.
 
     A KeyboardInterrupt (Ctrl-C, or SIGTERM inside :func:`interrupt_on_signals`) ends the
     watch cleanly; the final summary is logged either way. A round that finds the store held
@@ -270,7 +274,8 @@ def watch(store: Store, feeds: Sequence[Feed], *, every: float, rounds: int | No
     try:
         while rounds is None or summary.rounds < rounds:
             started = time.monotonic()
-            _one_round(store, feeds, fetcher, taxonomy, watchlist, summary, log, started)
+            if _one_round(store, feeds, fetcher, taxonomy, watchlist, summary, log, started) and after_round:
+                after_round()
             if rounds is not None and summary.rounds >= rounds:
                 break
             # The next round starts `every` after this one started, at once if it ran long.
@@ -285,17 +290,20 @@ def watch(store: Store, feeds: Sequence[Feed], *, every: float, rounds: int | No
 
 def _one_round(store: Store, feeds: Sequence[Feed], fetcher: Fetcher, taxonomy: Taxonomy | None,
                watchlist: Watchlist | None, summary: WatchSummary, log: Callable[[str], None],
-               started: float) -> None:
-    """Poll once and log the round; a busy store is logged as a round to try again, not raised."""
+               started: float) -> bool:
+    """Poll once and log the round; a busy store is logged as a round to try again, not raised.
+
+    Returns whether the round reached the store (False: it was busy)."""
     try:
         outcomes = poll(store, feeds, fetcher, taxonomy, watchlist)
     except StoreBusy as exc:
         summary.busy += 1
         summary.rounds += 1
         log(_busy_log(summary.rounds, exc, time.monotonic() - started))
-        return
+        return False
     summary.add(outcomes)
     log(_round_log(summary.rounds, outcomes, time.monotonic() - started))
+    return True
 
 
 @contextmanager

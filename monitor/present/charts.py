@@ -73,8 +73,12 @@ def plot_config(file_stem: str, image_format: str = "png") -> dict:
 
 
 def mentions_chart(series: pd.DataFrame, *, normalised: bool, colors: dict[str, str], title: str,
-                   subject: str = "people", span: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> go.Figure:
+                   subject: str = "people", span: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+                   alerts: pd.DataFrame | None = None) -> go.Figure:
     """Return one line per name over time: % of articles (normalised) or raw mention counts.
+
+    `alerts` (ALERTS, monitor/read/alerts.py): its volume alerts on a drawn line's point get a marker there
+    (a triangle pointing up or down: the direction is read from the shape, not only from a colour).
 
     Periods with fewer than THIN_ARTICLES articles under the filters get a hollow marker and a note on hover,
     every point's hover gives the articles behind it, and, given `span` (the first and last day the view
@@ -113,7 +117,37 @@ def mentions_chart(series: pd.DataFrame, *, normalised: bool, colors: dict[str, 
     layout["xaxis"].update(date_axis(series["period"], label))
     layout["yaxis"].update({"rangemode": "tozero", "ticksuffix": "%" if normalised else ""})
     mark_partial(layout, series["period"], label, span)
+    if alerts is not None:
+        data += _alert_markers(series, alerts, normalised)
     return figure_of(data, layout)
+
+
+ALERT_TRACE = "Alerts"  # the markers' trace name (its legend entry)
+
+
+def _alert_markers(series: pd.DataFrame, alerts: pd.DataFrame, normalised: bool) -> list[dict]:
+    """Return the trace of markers on the series' points that have a volume alert (none: an empty list).
+
+    Each marker's customdata starts with [name, period ISO date], as the lines' points do, so a click on
+    a marker opens the same sentences.
+    """
+    require(alerts, ("name", "period", "metric", "direction", "value", "baseline", "p_value"), "alerts")
+    volume = alerts[alerts["metric"] == "volume"][["name", "period", "direction", "value", "baseline", "p_value"]]
+    points = series.merge(volume.astype({"name": "string"}), on=["name", "period"], how="inner")
+    if points.empty:
+        return []
+    y = points["share"] * 100.0 if normalised else points["mentions"]
+    custom = np.column_stack([points["name"].astype(str).map(plot_text).to_numpy(dtype=object),
+                              points["period"].dt.strftime("%Y-%m-%d").to_numpy(dtype=object),
+                              points["direction"].to_numpy(dtype=object), points["value"].to_numpy(dtype=object),
+                              points["baseline"].to_numpy(dtype=object), points["p_value"].to_numpy(dtype=object)])
+    return [{"type": "scatter", "x": custom[:, 1].tolist(), "y": y.to_numpy(), "name": ALERT_TRACE,
+             "mode": "markers", "customdata": custom, "legendrank": 2000,
+             "marker": {"size": 15, "color": "rgba(0,0,0,0)", "line": {"width": 2, "color": "#000000"},
+                        "symbol": np.where(points["direction"] == "up", "triangle-up", "triangle-down").tolist()},
+             "hovertemplate": "<b>Alert: %{customdata[0]}</b><br>%{customdata[1]}<br>"
+                              "Coverage %{customdata[2]}: %{customdata[3]:,.0f} articles where "
+                              "%{customdata[4]:,.1f} were expected<br>p = %{customdata[5]:.1e}<extra></extra>"}]
 
 
 # What a tone chart's line averages (its subtitle): the tone toward each entity, or the sentences' tone.

@@ -26,8 +26,12 @@ IMAGE_FORMATS = ("png", "svg")
 BOUND = ("page", "q", "kind", "topic", "source", "copies", "min", "freq", "norm", "smooth", "img", "group",
          "grouping")
 # Parameters the dashboard writes itself (profile, profile_kind: the Profile page's subject, dashboard_profile;
-# cq: the Compare queries page's saved queries, one each, monitor/present/compare_state.py).
-BY_HAND = ("entity", "from", "to", "profile", "profile_kind", "cq")
+# cq: the Compare queries page's saved queries, one each, monitor/present/compare_state.py; speaker: the
+# Quotes page's chosen speaker, dashboard_quotes).
+BY_HAND = ("entity", "from", "to", "profile", "profile_kind", "cq", "speaker")
+# Parameters of widgets bound to the URL on one page, not in the sidebar (the Alerts page's kinds, metric and the
+# alert opened, dashboard_alerts).
+ON_PAGES = ("al_kind", "al_metric", "al_pick")
 # Old value -> the label the bound widget reads now, per parameter.
 _OLD_VALUES: dict[str, dict[str, str]] = {
     "kind": KINDS,
@@ -68,7 +72,7 @@ def upgrade(params: Mapping[str, Sequence[str]]) -> dict[str, list[str]] | None:
     """
     out: dict[str, list[str]] = {}
     for name, values in params.items():
-        if name not in BOUND and name not in BY_HAND:
+        if name not in BOUND and name not in BY_HAND and name not in ON_PAGES:
             continue
         if name == "min":
             values = [v for v in values if _WHOLE_NUMBER.fullmatch(v)]
